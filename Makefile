@@ -1,0 +1,59 @@
+# ptemark: uffd-wp across architectures, on Debian's Linux 6.12.
+#
+#   make matrix   build, boot and test every arch; results/ holds the outcome
+#   make check    the project's own tests, then the matrix against each
+#                 arch's declared expectations (arch-*/expect)
+#
+# Options: ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
+#          GUEST_TIMEOUT=<s>  JOBS=<n>  (see README.md)
+
+SHELL    := /bin/sh
+TOP      := $(CURDIR)
+BUILD    := $(TOP)/build
+RESULTS  := $(TOP)/results
+ALL_ARCHES := $(shell sed -n 's/^ARCH_NAME=//p' arch-*/arch.conf)
+ARCHES   ?= $(ALL_ARCHES)
+REPORT   := $(BUILD)/tools/report
+EXPECT   := $(foreach a,$(ARCHES),--expect $(a)=$(dir $(shell grep -lx 'ARCH_NAME=$(a)' arch-*/arch.conf))expect)
+
+export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP JOBS
+
+.PHONY: all matrix check matrix-run test-host setup clean distclean help FORCE
+
+all: help
+
+help:
+	@sed -n '2,10s/^# \{0,1\}//p' Makefile
+
+setup:
+	@unknown="$(filter-out $(ALL_ARCHES),$(ARCHES))"; \
+	 [ -z "$$unknown" ] || { echo "ptemark: error: unknown arch '$$unknown' (known: $(ALL_ARCHES))" >&2; exit 2; }
+	@scripts/setup.sh $(ARCHES)
+	@scripts/source.sh
+
+$(REPORT): tools/report.c
+	@mkdir -p $(dir $@)
+	gcc -O2 -Wall -Wextra -o $@ $<
+
+# One arch's failure must not stop the others: each arch target always
+# succeeds here, and the report decides the exit status.
+arch-run-%: setup FORCE
+	@scripts/arch.sh $* || echo "ptemark: $* did not complete, see $(RESULTS)/$*/build.log"
+
+matrix-run: $(addprefix arch-run-,$(ARCHES))
+
+matrix: matrix-run $(REPORT)
+	@$(REPORT) $(RESULTS) $(ARCHES)
+
+check: test-host matrix-run $(REPORT)
+	@$(REPORT) $(EXPECT) $(RESULTS) $(ARCHES)
+
+# The project's own tests: fast, no kernel build.
+test-host:
+	@scripts/test-host.sh
+
+clean:
+	rm -rf $(RESULTS) $(BUILD)/tests $(BUILD)/tools
+
+distclean:
+	rm -rf $(RESULTS) $(BUILD)

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Everything for one arch: kernel, selftests, initramfs, boot. Each step
+# skips itself when its inputs are unchanged; results/<arch>/meta always
+# says how far it got, so the report can tell build, boot and test failures.
+# Usage: scripts/arch.sh ARCH_NAME
+set -u
+. "$(dirname "$0")/lib.sh"
+load_arch "$1"
+S=$PTEMARK_TOP/scripts
+mkdir -p "$RES"
+
+write_meta() {	# write_meta build-status [reason]
+	{
+		echo "arch=$ARCH_NAME"
+		echo "kernel=$(kernel_version)"
+		echo "build=$1"
+		echo "build_reason=${2:-}"
+		echo "build_seconds=$(cat "$OUT/build.seconds" 2>/dev/null || echo 0)"
+		cat "$RES/run.meta" 2>/dev/null || echo "ran=0"
+	} >"$RES/meta"
+}
+
+rm -f "$RES/run.meta.new"
+if ! "$S/kernel.sh" "$ARCH_NAME"; then
+	rm -f "$RES/run.meta" "$RES/console.log"
+	write_meta fail "$(tail -n 1 "$OUT/build.log")"
+	exit 1
+fi
+for step in selftests initramfs; do
+	if ! "$S/$step.sh" "$ARCH_NAME" 2>"$OUT/$step.err"; then
+		cat "$OUT/$step.err" >&2
+		cat "$OUT/$step.err" >>"$RES/build.log"
+		rm -f "$RES/run.meta" "$RES/console.log"
+		write_meta fail "$step: $(tail -n 1 "$OUT/$step.err")"
+		exit 1
+	fi
+done
+
+# Reuse the last results when neither the kernel nor the initramfs changed.
+run_inputs=$( { cat "$OUT/kernel.inputs"; sha256sum <"$OUT/initramfs.cpio";
+	env | grep -E '^GUEST_' | sort; } | sha256sum | cut -c1-16)
+if [ -z "${RERUN:-}" ] && [ "$(cat "$OUT/run.inputs" 2>/dev/null)" = "$run_inputs" ] &&
+	[ -f "$RES/run.meta" ] && grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null; then
+	say "$ARCH_NAME" boot "up to date: results of $(date -r "$RES/console.log" '+%F %T') reused (RERUN=1 boots again)"
+else
+	rm -f "$OUT/run.inputs"
+	"$S/boot.sh" "$ARCH_NAME"
+	echo "$run_inputs" >"$OUT/run.inputs"
+fi
+write_meta pass

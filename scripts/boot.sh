@@ -1,0 +1,43 @@
+#!/bin/sh
+# Boot one arch's kernel and initramfs under QEMU (TCG) and capture the console.
+# Usage: scripts/boot.sh ARCH_NAME
+# The guest powers itself off (reboot + -no-reboot); a guest that does not
+# within GUEST_TIMEOUT seconds is killed and reported as a timeout.
+set -u
+. "$(dirname "$0")/lib.sh"
+load_arch "$1"
+
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800}
+GUEST_MEM=${GUEST_MEM:-1536}
+GUEST_SMP=${GUEST_SMP:-2}
+LOGF=$RES/console.log
+mkdir -p "$RES"
+[ -f "$OUT/kernel.img" ] && [ -f "$OUT/initramfs.cpio" ] || die "$ARCH_NAME: nothing to boot"
+
+qemu=${QEMU_SYSTEM%% *}
+command -v "$qemu" >/dev/null || die "$ARCH_NAME: $qemu not found (scripts/setup.sh installs it)"
+
+say "$ARCH_NAME" boot "$qemu, ${GUEST_SMP} cpus, ${GUEST_MEM}M, timeout ${GUEST_TIMEOUT}s (console: $LOGF)"
+t0=$(date +%s)
+# shellcheck disable=SC2086
+timeout -k 10 "$GUEST_TIMEOUT" $QEMU_SYSTEM -m "$GUEST_MEM" -smp "$GUEST_SMP" \
+	-nographic -no-reboot -kernel "$OUT/kernel.img" -initrd "$OUT/initramfs.cpio" \
+	-append "console=$CONSOLE panic=-1 oops=panic ${GUEST_CMDLINE:-}" \
+	</dev/null >"$LOGF" 2>"$RES/qemu.stderr"
+rc=$?
+secs=$(($(date +%s) - t0))
+timed_out=0
+[ $rc -eq 124 ] || [ $rc -eq 137 ] && timed_out=1
+{
+	echo "run_seconds=$secs"
+	echo "qemu_exit=$rc"
+	echo "timed_out=$timed_out"
+	echo "ran=1"
+} >"$RES/run.meta"
+if [ $timed_out = 1 ]; then
+	say "$ARCH_NAME" boot "TIMEOUT after ${secs}s, QEMU killed"
+elif grep -q '^ptemark-init: done' "$LOGF"; then
+	say "$ARCH_NAME" boot "guest finished in ${secs}s"
+else
+	say "$ARCH_NAME" boot "guest ended after ${secs}s without finishing (qemu exit $rc, see $LOGF)"
+fi

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Pack one arch's initramfs: the static init, the suites and their list,
+# and the user's extra tests (TESTS=<dir>, every *.c cross-compiled).
+# Usage: scripts/initramfs.sh ARCH_NAME
+set -u
+. "$(dirname "$0")/lib.sh"
+load_arch "$1"
+
+G=$PTEMARK_TOP/guest
+CC="ccache ${CROSS_COMPILE}gcc"
+CFLAGS="-static -O2 -Wall -isystem $OUT/headers/include"
+LOG=$OUT/initramfs.log
+: >"$LOG"
+mkdir -p "$OUT/extra"
+
+say "$ARCH_NAME" initramfs "static init, $(ls "$OUT/bin" | wc -l) suite binaries${TESTS:+, extra tests from $TESTS}"
+$CC $CFLAGS -o "$OUT/init" "$G/init.c" "$G/classify.c" >>"$LOG" 2>&1 ||
+	die "$ARCH_NAME: guest init does not build, see $LOG"
+
+rm -f "$OUT/extra"/*
+if [ -n "${TESTS:-}" ]; then
+	[ -d "$TESTS" ] || die "TESTS=$TESTS is not a directory"
+	for c in "$TESTS"/*.c; do
+		[ -f "$c" ] || continue
+		n=$(basename "$c" .c)
+		$CC $CFLAGS -o "$OUT/extra/$n" "$c" -lpthread >>"$LOG" 2>&1 ||
+			die "$ARCH_NAME: extra test $c does not build: $(grep -m1 error: "$LOG")"
+	done
+fi
+
+# gen_init_cpio (built with the kernel) needs no root for the device node.
+list=$OUT/initramfs.list
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	for d in /bin /etc /etc/ptemark /extra /proc /sys /tmp; do echo "dir $d 0755 0 0"; done
+	echo "file /init $OUT/init 0755 0 0"
+	echo "file /etc/ptemark/suites $G/suites 0644 0 0"
+	for b in "$OUT/bin"/*; do echo "file /bin/$(basename "$b") $b 0755 0 0"; done
+	for b in "$OUT/extra"/*; do [ -f "$b" ] && echo "file /extra/$(basename "$b") $b 0755 0 0"; done
+} >"$list"
+"$OUT/obj/usr/gen_init_cpio" "$list" >"$OUT/initramfs.cpio.new" 2>>"$LOG" ||
+	die "$ARCH_NAME: gen_init_cpio failed, see $LOG"
+mv "$OUT/initramfs.cpio.new" "$OUT/initramfs.cpio"

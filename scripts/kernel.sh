@@ -1,0 +1,90 @@
+#!/bin/sh
+# Build one arch's kernel: patched tree, merged config, image and uapi headers.
+# Usage: scripts/kernel.sh ARCH_NAME
+# Skips all work when the inputs (kernel version, patches, fragments) are
+# unchanged since the last successful build.
+set -u
+. "$(dirname "$0")/lib.sh"
+load_arch "$1"
+
+mkdir -p "$OUT" "$RES"
+LOG=$OUT/build.log
+STATUS=$OUT/build.status
+t0=$(date +%s)
+SRC=$(kernel_src)
+[ -f "$SRC/Makefile" ] || die "kernel source missing at $SRC (run scripts/source.sh)"
+
+series() {
+	for d in "$PTEMARK_TOP/generic/patches" "$ARCH_DIR/patches" ${PATCHES:+"$PATCHES"}; do
+		[ -d "$d" ] && ls "$d"/*.patch 2>/dev/null | sort
+	done
+}
+
+finish() {	# finish pass|fail "message"
+	echo "$1" >"$STATUS"
+	echo "$(($(date +%s) - t0))" >"$OUT/build.seconds"
+	[ -n "${2:-}" ] && echo "$2" >>"$LOG"
+	cp "$LOG" "$RES/build.log"
+	say "$ARCH_NAME" kernel "$1${2:+: $2}"
+	[ "$1" = pass ]
+	exit $?
+}
+
+inputs=$( { kernel_version; series | xargs -r cat; cat "$PTEMARK_TOP/generic/ptemark.config" \
+	"$ARCH_DIR/arch.config" "$ARCH_DIR/arch.conf" "$0"; } | sha256sum | cut -c1-16)
+if [ -f "$OUT/kernel.img" ] && [ "$(cat "$OUT/kernel.inputs" 2>/dev/null)" = "$inputs" ] &&
+	[ "$(cat "$STATUS" 2>/dev/null)" = pass ]; then
+	say "$ARCH_NAME" kernel "up to date ($(kernel_version), inputs $inputs)"
+	echo "$(($(date +%s) - t0))" >"$OUT/build.seconds"
+	cp "$LOG" "$RES/build.log" 2>/dev/null
+	exit 0
+fi
+
+: >"$LOG"
+rm -f "$OUT/kernel.img" "$OUT/kernel.inputs"
+
+# A fresh tree of hard links to the pristine source; applying a patch
+# replaces a link with a new file, so the pristine tree is never touched.
+say "$ARCH_NAME" source "linking tree, applying $(series | wc -l) patch(es)"
+rm -rf "$OUT/src"
+cp -al "$SRC" "$OUT/src" || finish fail "could not link the source tree"
+touched=$OUT/touched
+for p in $(series); do
+	subj=$(sed -n 's/^Subject: //p' "$p" | head -n 1)
+	echo "applying $p: $subj" >>"$LOG"
+	if ! (cd "$OUT/src" && GIT_CEILING_DIRECTORIES=$OUT git apply --whitespace=nowarn "$p") >>"$LOG" 2>&1; then
+		finish fail "patch does not apply: $(basename "$p") ($subj)"
+	fi
+	sed -n 's|^+++ b/||p' "$p" >>"$touched.new"
+done
+# Files patched now or by the last series must look newer than their objects,
+# also when a patch was dropped and the file is a pristine link again.
+cat "$touched" "$touched.new" 2>/dev/null | sort -u | while read -r f; do
+	[ -e "$OUT/src/$f" ] && touch "$OUT/src/$f"
+done
+mv "$touched.new" "$touched" 2>/dev/null || : >"$touched"
+
+KMAKE="make -C $OUT/src O=$OUT/obj ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE"
+export KBUILD_BUILD_TIMESTAMP="ptemark" KBUILD_BUILD_USER=ptemark KBUILD_BUILD_HOST=ptemark
+
+say "$ARCH_NAME" config "tinyconfig + generic/ptemark.config + $(basename "$ARCH_DIR")/arch.config"
+mkdir -p "$OUT/obj"
+$KMAKE tinyconfig >>"$LOG" 2>&1 || finish fail "make tinyconfig failed"
+(cd "$OUT/obj" && ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE \
+	"$OUT/src/scripts/kconfig/merge_config.sh" -m -O "$OUT/obj" "$OUT/obj/.config" \
+	"$PTEMARK_TOP/generic/ptemark.config" "$ARCH_DIR/arch.config") >>"$LOG" 2>&1 ||
+	finish fail "merge_config.sh failed"
+$KMAKE olddefconfig >>"$LOG" 2>&1 || finish fail "make olddefconfig failed"
+# An option the fragments ask for but the arch cannot have is worth a line, not a failure.
+for opt in $(cat "$PTEMARK_TOP/generic/ptemark.config" "$ARCH_DIR/arch.config" | sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p'); do
+	grep -qx "$opt=y" "$OUT/obj/.config" || echo "config: $opt=y requested, not set on $ARCH_NAME" >>"$LOG"
+done
+
+say "$ARCH_NAME" kernel "building $(kernel_version) with -j$JOBS (log: $RES/build.log)"
+$KMAKE -j"$JOBS" CC="ccache ${CROSS_COMPILE}gcc" >>"$LOG" 2>&1 ||
+	finish fail "kernel build failed: $(grep -m1 -E 'error:|Error [0-9]' "$LOG")"
+$KMAKE headers_install INSTALL_HDR_PATH="$OUT/headers" >>"$LOG" 2>&1 ||
+	finish fail "headers_install failed"
+cp "$OUT/obj/$KERNEL_IMAGE" "$OUT/kernel.img" || finish fail "no image at $KERNEL_IMAGE"
+echo "$inputs" >"$OUT/kernel.inputs"
+finish pass "built $(kernel_version) in $(($(date +%s) - t0))s"

@@ -1,0 +1,58 @@
+# Shared shell helpers; sourced by the other scripts.
+# shellcheck shell=sh
+
+PTEMARK_TOP=${PTEMARK_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${BUILD:-$PTEMARK_TOP/build}
+RESULTS=${RESULTS:-$PTEMARK_TOP/results}
+JOBS=${JOBS:-$(($(nproc) + 1))}
+: "${PTEMARK_T0:=$(date +%s)}"
+export PTEMARK_T0
+
+# One progress line: "[  42s] x86_64  kernel  building".
+say() {
+	printf '[%4ss] %-8s %-10s %s\n' "$(($(date +%s) - PTEMARK_T0))" "$1" "$2" "$3"
+}
+
+die() {
+	printf 'ptemark: error: %s\n' "$*" >&2
+	exit 1
+}
+
+# Find the arch directory whose arch.conf declares ARCH_NAME=$1.
+arch_dir() {
+	for conf in "$PTEMARK_TOP"/arch-*/arch.conf; do
+		if grep -qx "ARCH_NAME=$1" "$conf"; then
+			dirname "$conf"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# List every arch name, in directory order.
+all_arches() {
+	sed -n 's/^ARCH_NAME=//p' "$PTEMARK_TOP"/arch-*/arch.conf
+}
+
+# Load one arch's declarations into the environment.
+load_arch() {
+	ARCH_DIR=$(arch_dir "$1") || die "unknown arch '$1' (known: $(all_arches | tr '\n' ' '))"
+	# shellcheck disable=SC1091
+	. "$ARCH_DIR/arch.conf"
+	OUT=$BUILD/$ARCH_NAME
+	RES=$RESULTS/$ARCH_NAME
+}
+
+# The kernel tree Debian ships, extracted once.
+kernel_src() {
+	echo "$BUILD/src/linux-source-6.12"
+}
+
+kernel_version() {
+	make -s -C "$(kernel_src)" kernelversion 2>/dev/null
+}
+
+# A hash of files' contents: used to decide whether a step's inputs changed.
+hash_files() {
+	cat "$@" 2>/dev/null | sha256sum | cut -c1-16
+}

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install what the matrix needs from Debian's archive, for the given arches.
+# Usage: scripts/setup.sh ARCH_NAME...   (fast no-op when all is installed)
+set -u
+. "$(dirname "$0")/lib.sh"
+
+pkgs="make gcc libc6-dev ccache flex bison bc libelf-dev libssl-dev cpio xz-utils
+	kmod jq git qemu-user-static linux-source-6.12"
+for a in "$@"; do
+	load_arch "$a"
+	pkgs="$pkgs $APT_PACKAGES"
+done
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+say all setup "installing:$missing"
+[ "$(id -u)" = 0 ] || die "need root to install:$missing"
+export DEBIAN_FRONTEND=noninteractive
+mkdir -p "$BUILD"
+apt-get update -qq >"$BUILD/apt.log" 2>&1
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >>"$BUILD/apt.log" 2>&1 ||
+	die "apt-get could not install:$missing (see $BUILD/apt.log)"
