@@ -1,0 +1,94 @@
+#!/bin/sh
+# The matrix's option handling and fault paths, without building a kernel:
+# a fake arch (its "QEMU" is a shell script) and a fake kernel tree.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+T=$TOP/build/tests/options
+rm -rf "$T" && mkdir -p "$T"
+n=0 failed=0
+check() {	# check "name" command...
+	n=$((n + 1))
+	name=$1; shift
+	if "$@" >"$T/out.$n" 2>&1; then echo "ok $n - $name"
+	else echo "not ok $n - $name"; sed 's/^/# /' "$T/out.$n"; failed=$((failed + 1)); fi
+}
+
+# A project copy with one fake arch whose machine is a script.
+P=$T/proj
+mkdir -p "$P/arch-fake/patches" "$P/generic/patches"
+cp -r "$TOP/scripts" "$P/"
+: >"$P/generic/ptemark.config"
+: >"$P/arch-fake/arch.config"
+cat >"$P/arch-fake/arch.conf" <<CONF
+ARCH_NAME=fake64
+KERNEL_ARCH=fake
+CROSS_COMPILE=
+KERNEL_IMAGE=img
+APT_PACKAGES=""
+QEMU_SYSTEM="sh $P/qemu.sh"
+CONSOLE=ttyFAKE
+CONF
+export PTEMARK_TOP="$P" BUILD="$T/build" RESULTS="$T/results"
+mkdir -p "$BUILD/fake64" "$BUILD/src/linux-source-6.12"
+printf 'kernelversion:\n\t@echo 6.12.99\n' >"$BUILD/src/linux-source-6.12/Makefile"
+echo hello >"$BUILD/src/linux-source-6.12/file.c"
+: >"$BUILD/fake64/kernel.img"
+: >"$BUILD/fake64/initramfs.cpio"
+
+# Unknown arch names are refused by name, with the known ones listed.
+check "unknown arch is refused with a clear message" \
+	sh -c "! sh $P/scripts/arch.sh nosucharch 2>&1 | grep -q . || sh $P/scripts/arch.sh nosucharch 2>&1 | grep -q \"unknown arch 'nosucharch' (known: fake64\""
+check "make refuses an unknown ARCHES entry" \
+	sh -c "make -s -C $TOP setup ARCHES='x86_64 vax' 2>&1 | grep -q \"unknown arch 'vax'\""
+
+# A series that does not apply: build fail, the patch named, the pristine tree untouched.
+mkdir -p "$T/bad"
+cat >"$T/bad/0001-bad.patch" <<'PATCH'
+Subject: [PATCH] mm: a patch that cannot apply
+
+diff --git a/file.c b/file.c
+--- a/file.c
++++ b/file.c
+@@ -1 +1 @@
+-goodbye
++world
+PATCH
+check "a rejected patch fails the build and names the patch" sh -c "
+	! PATCHES=$T/bad sh $P/scripts/kernel.sh fake64 &&
+	grep -qx fail $BUILD/fake64/build.status &&
+	grep -q 'patch does not apply: 0001-bad.patch (\[PATCH\] mm: a patch that cannot apply)' $RESULTS/fake64/build.log &&
+	grep -qx hello $BUILD/src/linux-source-6.12/file.c"
+
+# A series that applies replaces only the patched file in the per-arch tree.
+mkdir -p "$T/good"
+sed -e 's/-goodbye/-hello/' "$T/bad/0001-bad.patch" >"$T/good/0001-good.patch"
+check "an applied patch leaves the pristine tree untouched" sh -c "
+	PATCHES=$T/good sh $P/scripts/kernel.sh fake64;
+	grep -qx world $BUILD/fake64/src/file.c && grep -qx hello $BUILD/src/linux-source-6.12/file.c"
+
+# kernel.sh removed the image when the build failed; boot needs one again.
+: >"$BUILD/fake64/kernel.img"
+# A guest that hangs is killed at GUEST_TIMEOUT and what it printed is kept.
+cat >"$P/qemu.sh" <<'QEMU'
+echo "ptemark-init: start uptime 0.5"
+echo "    # | still going"
+sleep 30
+QEMU
+check "a hung guest is killed at GUEST_TIMEOUT, its output kept" sh -c "
+	GUEST_TIMEOUT=2 sh $P/scripts/boot.sh fake64 &&
+	grep -qx timed_out=1 $RESULTS/fake64/run.meta &&
+	grep -q 'still going' $RESULTS/fake64/console.log"
+
+# A guest that finishes is not a timeout.
+printf 'echo "ptemark-init: start uptime 0.5"\necho "ptemark-init: done"\n' >"$P/qemu.sh"
+check "a finished guest is recorded as such" sh -c "
+	GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
+	grep -qx timed_out=0 $RESULTS/fake64/run.meta && grep -qx qemu_exit=0 $RESULTS/fake64/run.meta"
+
+check "TESTS that is not a directory is refused" sh -c "
+	mkdir -p $BUILD/fake64/bin $BUILD/fake64/headers/include;
+	! TESTS=$T/nonexistent sh $P/scripts/initramfs.sh fake64 2>&1 | grep -q . ||
+	TESTS=$T/nonexistent sh $P/scripts/initramfs.sh fake64 2>&1 | grep -q 'TESTS=.*is not a directory\|init does not build'"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
