@@ -3,6 +3,7 @@
 #   make matrix   build, boot and test every arch; results/ holds the outcome
 #   make check    the project's own tests, then the matrix against each
 #                 arch's declared expectations (arch-*/expect)
+#   make layout   each arch's PTE bit maps, text and results/layout/*.svg
 #
 # Options: ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
 #          GUEST_TIMEOUT=<s>  JOBS=<n>  (see README.md)
@@ -18,7 +19,7 @@ EXPECT   := $(foreach a,$(ARCHES),--expect $(a)=$(dir $(shell grep -lx 'ARCH_NAM
 
 export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP JOBS
 
-.PHONY: all matrix check matrix-run test-host setup clean distclean help FORCE
+.PHONY: all layout matrix check matrix-run test-host setup clean distclean help FORCE
 
 all: help
 
@@ -47,6 +48,10 @@ matrix: matrix-run $(REPORT)
 
 check: test-host matrix-run $(REPORT)
 	@$(REPORT) $(EXPECT) $(RESULTS) $(ARCHES)
+
+# Bit maps of every arch's present, swap and marker PTE (text + SVG).
+layout:
+	@scripts/layout.sh
 
 # The project's own tests: fast, no kernel build.
 test-host:
