@@ -14,8 +14,9 @@ t0=$(date +%s)
 SRC=$(kernel_src)
 [ -f "$SRC/Makefile" ] || die "kernel source missing at $SRC (run scripts/source.sh)"
 
+KUNIT=$PTEMARK_TOP/tests/kunit
 series() {
-	for d in "$PTEMARK_TOP/generic/patches" "$ARCH_DIR/patches" ${PATCHES:+"$PATCHES"}; do
+	for d in "$PTEMARK_TOP/generic/patches" "$ARCH_DIR/patches" "$KUNIT" ${PATCHES:+"$PATCHES"}; do
 		[ -d "$d" ] && ls "$d"/*.patch 2>/dev/null | sort
 	done
 }
@@ -30,8 +31,17 @@ finish() {	# finish pass|fail "message"
 	exit $?
 }
 
+# The KUnit suite and the one text of the encoding it checks, which the
+# host tests compile too.
+overlay() {
+	cp "$KUNIT"/*.c "$OUT/src/mm/" &&
+	cp "$ARCH_DIR/encoding.h" "$OUT/src/mm/ptemark_encoding.h" &&
+	cp "$PTEMARK_TOP/generic/pte_marker_model.h" "$OUT/src/mm/ptemark_model.h"
+}
+
 inputs=$( { kernel_version; series | xargs -r cat; cat "$PTEMARK_TOP/generic/ptemark.config" \
-	"$ARCH_DIR/arch.config" "$ARCH_DIR/arch.conf" "$0"; } | sha256sum | cut -c1-16)
+	"$ARCH_DIR/arch.config" "$ARCH_DIR/arch.conf" "$0" "$KUNIT"/*.c \
+	"$ARCH_DIR/encoding.h" "$PTEMARK_TOP/generic/pte_marker_model.h"; } | sha256sum | cut -c1-16)
 if [ -f "$OUT/kernel.img" ] && [ "$(cat "$OUT/kernel.inputs" 2>/dev/null)" = "$inputs" ] &&
 	[ "$(cat "$STATUS" 2>/dev/null)" = pass ]; then
 	say "$ARCH_NAME" kernel "up to date ($(kernel_version), inputs $inputs)"
@@ -63,6 +73,7 @@ cat "$touched" "$touched.new" 2>/dev/null | sort -u | while read -r f; do
 	[ -e "$OUT/src/$f" ] && touch "$OUT/src/$f"
 done
 mv "$touched.new" "$touched" 2>/dev/null || : >"$touched"
+overlay || finish fail "could not copy the KUnit suite into the tree"
 
 KMAKE="make -C $OUT/src O=$OUT/obj ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE"
 export KBUILD_BUILD_TIMESTAMP="ptemark" KBUILD_BUILD_USER=ptemark KBUILD_BUILD_HOST=ptemark

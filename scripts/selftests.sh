@@ -1,6 +1,7 @@
 #!/bin/sh
-# Cross-compile the upstream uffd selftests statically for one arch, against
-# that arch's installed kernel headers. Output: build/<arch>/bin/.
+# Cross-compile the upstream uffd selftests and the project's own guest
+# tests (tests/regress/*.c) statically for one arch, against that arch's
+# installed kernel headers. Output: build/<arch>/bin/.
 # Usage: scripts/selftests.sh ARCH_NAME
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -23,7 +24,9 @@ uffd-stress:uffd-stress.c,uffd-common.c
 pagemap_ioctl:pagemap_ioctl.c
 soft-dirty:soft-dirty.c"
 
-inputs=$( { cat "$OUT/kernel.inputs" 2>/dev/null; echo "$CC $CFLAGS $LIBS $PROGS"; cat "$0"; } | sha256sum | cut -c1-16)
+REGRESS=$PTEMARK_TOP/tests/regress
+inputs=$( { cat "$OUT/kernel.inputs" 2>/dev/null; echo "$CC $CFLAGS $LIBS $PROGS"; cat "$0";
+	cat "$REGRESS"/*.c "$REGRESS"/*.h 2>/dev/null; } | sha256sum | cut -c1-16)
 if [ "$(cat "$BIN/.inputs" 2>/dev/null)" = "$inputs" ]; then
 	exit 0
 fi
@@ -34,4 +37,10 @@ echo "$PROGS" | while IFS=: read -r name srcs; do
 	(cd "$MM" && $CC $CFLAGS -o "$BIN/$name" $files $LIBS) >>"$LOG" 2>&1 ||
 		{ echo "FAILED: $name" >>"$LOG"; exit 1; }
 done || die "$ARCH_NAME: selftest build failed, see $LOG: $(grep -m1 error: "$LOG")"
+for c in "$REGRESS"/*.c; do
+	[ -f "$c" ] || continue
+	name=regress-$(basename "$c" .c)
+	$CC $CFLAGS -I "$REGRESS" -o "$BIN/$name" "$c" $LIBS >>"$LOG" 2>&1 ||
+		die "$ARCH_NAME: $c does not build, see $LOG: $(grep -m1 error: "$LOG")"
+done
 echo "$inputs" >"$BIN/.inputs"

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Instruction counts of each marker operation through the kernel API and by
+# hand on the arch's encoding, from each built kernel's mm/pte_marker_cost.o.
+# Usage: scripts/zerocost.sh [ARCH_NAME...]   (default: every built arch)
+set -u
+. "$(dirname "$0")/lib.sh"
+[ $# -gt 0 ] || set -- $(all_arches)
+mkdir -p "$RESULTS"
+out=$RESULTS/zerocost.txt
+{
+	printf '%-8s %-5s %5s %5s  %s\n' arch op api hand same
+	for a in "$@"; do
+		load_arch "$a"
+		obj=$OUT/obj/mm/pte_marker_cost.o
+		if [ ! -f "$obj" ]; then
+			printf '%-8s (not built: %s missing)\n' "$a" "$obj"
+			continue
+		fi
+		# One line per instruction; labels and blank lines are not counted.
+		"${CROSS_COMPILE}objdump" -d --no-show-raw-insn "$obj" | awk -v arch="$a" '
+			/^[0-9a-f]+ <ptemark_(api|hand)_[a-z]+>:$/ {
+				fn = $2; gsub(/[<>:]/, "", fn); next }
+			/^$/ { fn = "" }
+			fn != "" && /^ *[0-9a-f]+:\t/ { n[fn]++ }
+			END {
+				split("make test drop", ops, " ")
+				for (i = 1; i <= 3; i++) {
+					a = n["ptemark_api_" ops[i]]; h = n["ptemark_hand_" ops[i]]
+					printf "%-8s %-5s %5d %5d  %s\n", arch, ops[i], a, h, (a == h ? "yes" : "NO")
+				}
+			}'
+	done
+} | tee "$out"

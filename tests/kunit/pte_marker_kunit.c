@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: PTE markers and the arch encoding they rely on, checked through
+ * the kernel's own macros on whatever architecture this is built for.
+ *
+ * ptemark_encoding.h and ptemark_model.h are the arch's encoding and the
+ * generic marker model that the host tests compile too (scripts/kernel.sh
+ * copies them here). The model's contract is checked at build time by its
+ * static_asserts, here as on the host; each case below checks at run time
+ * that the kernel's macros and the model agree, so the host tests test what
+ * the kernel runs. (Most of the kernel's macros do not fold to constants,
+ * so BUILD_BUG_ON on them is not an option on every arch.)
+ */
+#include <kunit/test.h>
+#include <linux/mm.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/userfaultfd_k.h>
+
+#define PM_STATIC_ASSERT(expr, msg)	static_assert(expr, msg)
+#include "ptemark_encoding.h"
+#include "ptemark_model.h"
+
+static const pte_marker markers[] = {
+	PTE_MARKER_UFFD_WP,
+	PTE_MARKER_POISONED,
+	PTE_MARKER_UFFD_WP | PTE_MARKER_POISONED,
+};
+
+/* Offsets worth trying within @bits: edges, single bits, all ones. */
+static unsigned long offset_at(unsigned int i, unsigned int bits)
+{
+	unsigned long max = bits >= BITS_PER_LONG ? ~0UL : (1UL << bits) - 1;
+
+	if (i < bits)
+		return 1UL << i;
+	switch (i - bits) {
+	case 0: return 0;
+	case 1: return max;
+	case 2: return max >> 1;
+	case 3: return 0x5555555555555555UL & max;
+	default: return 0xaaaaaaaaaaaaaaaaUL & max;
+	}
+}
+#define N_OFFSETS(bits)	((bits) + 5)
+
+static unsigned int offset_bits(void)
+{
+	/* What the arch keeps of an all-ones offset is its offset width. */
+	swp_entry_t e = swp_entry(0, ~0UL);
+
+	return fls_long(swp_offset(pte_to_swp_entry(swp_entry_to_pte(e))));
+}
+
+static void pte_marker_offset_width(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, offset_bits(), (unsigned int)ENC_SWP_OFFSET_BITS);
+	KUNIT_EXPECT_EQ(test, SWP_PTE_MARKER, PM_SWP_PTE_MARKER);
+}
+
+/* Every swap type x offset: the kernel's PTE is the model's, both ways. */
+static void pte_marker_swap_roundtrip(struct kunit *test)
+{
+	unsigned int bits = min_t(unsigned int, offset_bits(), ENC_SWP_OFFSET_BITS);
+	unsigned int type, i, bad = 0;
+
+	for (type = 0; type < (1U << MAX_SWAPFILES_SHIFT); type++) {
+		for (i = 0; i < N_OFFSETS(bits); i++) {
+			unsigned long off = offset_at(i, bits);
+			pte_t pte = swp_entry_to_pte(swp_entry(type, off));
+			swp_entry_t back = pte_to_swp_entry(pte);
+
+			if (pte_val(pte) != enc_swp_entry(type, off) ||
+			    swp_type(back) != type || swp_offset(back) != off) {
+				if (bad++ < 4)
+					KUNIT_FAIL(test, "type %u offset %#lx: pte %#llx, model %#llx, back %u/%#lx",
+						   type, off, (u64)pte_val(pte),
+						   enc_swp_entry(type, off),
+						   swp_type(back), swp_offset(back));
+			}
+		}
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+}
+
+/* The swap flag bits are the model's, and decoding ignores them. */
+static void pte_marker_swap_flags(struct kunit *test)
+{
+	pte_t base = swp_entry_to_pte(swp_entry(1, 0x1234));
+	u64 sd = IS_ENABLED(CONFIG_MEM_SOFT_DIRTY) ? ENC_SWP_SOFT_DIRTY : 0;
+	u64 wp = IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP) ? ENC_SWP_UFFD_WP : 0;
+	pte_t all = pte_swp_mkuffd_wp(pte_swp_mksoft_dirty(pte_swp_mkexclusive(base)));
+
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_swp_mkexclusive(base)),
+			(u64)pte_val(base) | ENC_SWP_EXCLUSIVE);
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_swp_mksoft_dirty(base)),
+			(u64)pte_val(base) | sd);
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_swp_mkuffd_wp(base)),
+			(u64)pte_val(base) | wp);
+	KUNIT_EXPECT_EQ(test, swp_type(pte_to_swp_entry(all)), 1U);
+	KUNIT_EXPECT_EQ(test, swp_offset(pte_to_swp_entry(all)), 0x1234UL);
+	KUNIT_EXPECT_TRUE(test, is_swap_pte(all));
+	if (wp) {
+		KUNIT_EXPECT_TRUE(test, pte_swp_uffd_wp(pte_swp_mkuffd_wp(base)));
+		KUNIT_EXPECT_FALSE(test, pte_swp_uffd_wp(pte_swp_clear_uffd_wp(all)));
+		KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_swp_clear_uffd_wp(all)),
+				(u64)pte_val(all) & ~wp);
+	}
+}
+
+/* A marker is a swap PTE, neither none nor present, the model's value. */
+static void pte_marker_make_test(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(markers); i++) {
+		pte_t pte = make_pte_marker(markers[i]);
+
+		KUNIT_EXPECT_EQ(test, (u64)pte_val(pte), pm_make(markers[i]));
+		KUNIT_EXPECT_FALSE(test, pte_none(pte));
+		KUNIT_EXPECT_FALSE(test, pte_present(pte));
+		KUNIT_EXPECT_TRUE(test, is_swap_pte(pte));
+		KUNIT_EXPECT_TRUE(test, is_pte_marker(pte));
+		KUNIT_EXPECT_TRUE(test, pte_none_mostly(pte));
+		KUNIT_EXPECT_EQ(test, pte_marker_get(pte_to_swp_entry(pte)), markers[i]);
+		KUNIT_EXPECT_EQ(test, pte_marker_test(pte, PTE_MARKER_UFFD_WP),
+				!!(markers[i] & PTE_MARKER_UFFD_WP));
+		KUNIT_EXPECT_EQ(test, pte_marker_test(pte, PTE_MARKER_POISONED),
+				!!(markers[i] & PTE_MARKER_POISONED));
+		KUNIT_EXPECT_EQ(test, pte_marker_uffd_wp(pte),
+				IS_ENABLED(CONFIG_PTE_MARKER_UFFD_WP) &&
+				(markers[i] & PTE_MARKER_UFFD_WP));
+	}
+}
+
+/* No real swap entry, with any flags, is taken for a marker. */
+static void pte_marker_distinct(struct kunit *test)
+{
+	unsigned int bits = min_t(unsigned int, offset_bits(), ENC_SWP_OFFSET_BITS);
+	unsigned int type, i, bad = 0;
+
+	for (type = 0; type < SWP_PTE_MARKER; type++) {
+		for (i = 0; i < N_OFFSETS(bits); i++) {
+			pte_t pte = swp_entry_to_pte(swp_entry(type, offset_at(i, bits)));
+
+			pte = pte_swp_mkuffd_wp(pte_swp_mkexclusive(pte));
+			if (is_pte_marker(pte) || pte_marker_uffd_wp(pte))
+				bad++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+	KUNIT_EXPECT_FALSE(test, is_pte_marker(pte_empty()));
+}
+
+/* Dropping markers: the others stay; the last leaves the arch's empty PTE. */
+static void pte_marker_drop_test(struct kunit *test)
+{
+	pte_t both = make_pte_marker(PTE_MARKER_UFFD_WP | PTE_MARKER_POISONED);
+	pte_t wp = make_pte_marker(PTE_MARKER_UFFD_WP);
+	pte_t cleared = wp, empty;
+
+	/* Folds to a constant on every arch: a wrong pte_empty() fails the build. */
+	BUILD_BUG_ON(!pte_none(pte_empty()));
+
+	pte_clear(&init_mm, 0, &cleared);
+	empty = pte_marker_drop(wp, PTE_MARKER_UFFD_WP);
+
+	KUNIT_EXPECT_TRUE(test, pte_none(empty));
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(empty), (u64)ENC_PTE_NONE);
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(empty), (u64)pte_val(cleared));
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_empty()), (u64)ENC_PTE_NONE);
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_marker_drop(wp, PTE_MARKER_UFFD_WP)),
+			pm_clear(pm_make(PTE_MARKER_UFFD_WP), PTE_MARKER_UFFD_WP));
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_marker_drop(both, PTE_MARKER_UFFD_WP)),
+			(u64)pte_val(make_pte_marker(PTE_MARKER_POISONED)));
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_marker_drop(both, PTE_MARKER_POISONED)),
+			(u64)pte_val(wp));
+	/* Not a marker: untouched. */
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_marker_drop(pte_empty(), PTE_MARKER_UFFD_WP)),
+			(u64)ENC_PTE_NONE);
+}
+
+static pte_t sample_present_pte(void)
+{
+	return pfn_pte(0x1234, vm_get_page_prot(VM_READ));
+}
+
+/* The present uffd-wp bit is the model's, and nothing else changes. */
+static void pte_marker_present_wp(struct kunit *test)
+{
+	pte_t pte = sample_present_pte();
+
+	KUNIT_EXPECT_EQ(test, IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP),
+			(bool)ENC_HAS_UFFD_WP);
+	if (!IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP))
+		kunit_skip(test, "no HAVE_ARCH_USERFAULTFD_WP on this arch");
+
+	KUNIT_EXPECT_TRUE(test, pte_present(pte));
+	KUNIT_EXPECT_FALSE(test, pte_uffd_wp(pte));
+	KUNIT_EXPECT_TRUE(test, pte_uffd_wp(pte_mkuffd_wp(pte)));
+	KUNIT_EXPECT_EQ(test, (u64)(pte_val(pte_mkuffd_wp(pte)) ^ pte_val(pte_wrprotect(pte))),
+			(u64)ENC_PTE_UFFD_WP);
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_clear_uffd_wp(pte_mkuffd_wp(pte))),
+			(u64)pte_val(pte_wrprotect(pte)));
+	KUNIT_EXPECT_TRUE(test, pte_present(pte_mkuffd_wp(pte)));
+	KUNIT_EXPECT_FALSE(test, pte_write(pte_mkuffd_wp(pte)));
+}
+
+static void pte_marker_pmd_wp(struct kunit *test)
+{
+#if defined(CONFIG_TRANSPARENT_HUGEPAGE) && defined(CONFIG_HAVE_ARCH_USERFAULTFD_WP)
+	pmd_t pmd = pmd_mkhuge(pfn_pmd(0x200, vm_get_page_prot(VM_READ)));
+
+	if (!has_transparent_hugepage())
+		kunit_skip(test, "no transparent huge pages on this machine");
+	KUNIT_EXPECT_TRUE(test, pmd_uffd_wp(pmd_mkuffd_wp(pmd)));
+	KUNIT_EXPECT_EQ(test, (u64)(pmd_val(pmd_mkuffd_wp(pmd)) ^ pmd_val(pmd_wrprotect(pmd))),
+			(u64)ENC_PMD_UFFD_WP);
+	KUNIT_EXPECT_FALSE(test, pmd_uffd_wp(pmd_clear_uffd_wp(pmd_mkuffd_wp(pmd))));
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+	{
+		pmd_t swp = swp_entry_to_pmd(swp_entry(1, 0x1234));
+
+		KUNIT_EXPECT_EQ(test, (u64)(pmd_val(pmd_swp_mkuffd_wp(swp)) ^ pmd_val(swp)),
+				(u64)ENC_PMD_SWP_UFFD_WP);
+		KUNIT_EXPECT_TRUE(test, pmd_swp_uffd_wp(pmd_swp_mkuffd_wp(swp)));
+	}
+#endif
+#else
+	kunit_skip(test, "no THP or no HAVE_ARCH_USERFAULTFD_WP in this config");
+#endif
+}
+
+static struct kunit_case pte_marker_cases[] = {
+	KUNIT_CASE(pte_marker_offset_width),
+	KUNIT_CASE(pte_marker_swap_roundtrip),
+	KUNIT_CASE(pte_marker_swap_flags),
+	KUNIT_CASE(pte_marker_make_test),
+	KUNIT_CASE(pte_marker_distinct),
+	KUNIT_CASE(pte_marker_drop_test),
+	KUNIT_CASE(pte_marker_present_wp),
+	KUNIT_CASE(pte_marker_pmd_wp),
+	{}
+};
+
+static struct kunit_suite pte_marker_suite = {
+	.name = "pte_marker",
+	.test_cases = pte_marker_cases,
+};
+kunit_test_suite(pte_marker_suite);
+
+MODULE_DESCRIPTION("KUnit tests for PTE markers and the arch encoding");
+MODULE_LICENSE("GPL");
