@@ -6,7 +6,7 @@
 #   make layout   each arch's PTE bit maps, text and results/layout/*.svg
 #
 # Options: ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
-#          GUEST_TIMEOUT=<s>  JOBS=<n>  (see README.md)
+#          GUEST_TIMEOUT=<s>  JOBS=<n>  MATRIX_JOBS=<n>  (see README.md)
 
 SHELL    := /bin/sh
 TOP      := $(CURDIR)
@@ -17,7 +17,7 @@ ARCHES   ?= $(ALL_ARCHES)
 REPORT   := $(BUILD)/tools/report
 EXPECT   := $(foreach a,$(ARCHES),--expect $(a)=$(dir $(shell grep -lx 'ARCH_NAME=$(a)' arch-*/arch.conf))expect)
 
-export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP JOBS
+export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP JOBS ARCHES
 
 .PHONY: all layout matrix check matrix-run test-host setup clean distclean help FORCE
 
@@ -41,7 +41,10 @@ $(REPORT): tools/report.c
 arch-run-%: setup FORCE
 	@scripts/arch.sh $* || echo "ptemark: $* did not complete, see $(RESULTS)/$*/build.log"
 
-matrix-run: $(addprefix arch-run-,$(ARCHES))
+# Two arches at a time: one arch's guest runs while the next one builds.
+MATRIX_JOBS ?= 2
+matrix-run: setup
+	@$(MAKE) --no-print-directory -j$(MATRIX_JOBS) $(addprefix arch-run-,$(ARCHES))
 
 matrix: matrix-run $(REPORT)
 	@$(REPORT) $(RESULTS) $(ARCHES)

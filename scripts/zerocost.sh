@@ -1,6 +1,7 @@
 #!/bin/sh
-# Instruction counts of each marker operation through the kernel API and by
-# hand on the arch's encoding, from each built kernel's mm/pte_marker_cost.o.
+# Instruction counts of each marker operation three ways (tests/kunit/
+# pte_marker_cost.c: api, open-coded as 6.12 callers did, hand-written bit
+# operations on the encoding), from each built kernel's mm/pte_marker_cost.o.
 # Usage: scripts/zerocost.sh [ARCH_NAME...]   (default: every built arch)
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -8,7 +9,7 @@ set -u
 mkdir -p "$RESULTS"
 out=$RESULTS/zerocost.txt
 {
-	printf '%-8s %-5s %5s %5s  %s\n' arch op api hand same
+	printf '%-8s %-5s %5s %5s %5s  %s\n' arch op api open hand 'api==open'
 	for a in "$@"; do
 		load_arch "$a"
 		obj=$OUT/obj/mm/pte_marker_cost.o
@@ -18,15 +19,16 @@ out=$RESULTS/zerocost.txt
 		fi
 		# One line per instruction; labels and blank lines are not counted.
 		"${CROSS_COMPILE}objdump" -d --no-show-raw-insn "$obj" | awk -v arch="$a" '
-			/^[0-9a-f]+ <ptemark_(api|hand)_[a-z]+>:$/ {
+			/^[0-9a-f]+ <ptemark_(api|open|hand)_[a-z]+>:$/ {
 				fn = $2; gsub(/[<>:]/, "", fn); next }
 			/^$/ { fn = "" }
 			fn != "" && /^ *[0-9a-f]+:\t/ { n[fn]++ }
 			END {
 				split("make test drop", ops, " ")
 				for (i = 1; i <= 3; i++) {
-					a = n["ptemark_api_" ops[i]]; h = n["ptemark_hand_" ops[i]]
-					printf "%-8s %-5s %5d %5d  %s\n", arch, ops[i], a, h, (a == h ? "yes" : "NO")
+					a = n["ptemark_api_" ops[i]]; o = n["ptemark_open_" ops[i]]
+					h = n["ptemark_hand_" ops[i]]
+					printf "%-8s %-5s %5d %5d %5d  %s\n", arch, ops[i], a, o, h, (a == o ? "yes" : "NO")
 				}
 			}'
 	done
