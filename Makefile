@@ -10,8 +10,8 @@
 
 SHELL    := /bin/sh
 TOP      := $(CURDIR)
-BUILD    := $(TOP)/build
-RESULTS  := $(TOP)/results
+BUILD    ?= $(TOP)/build
+RESULTS  ?= $(TOP)/results
 ALL_ARCHES := $(shell sed -n 's/^ARCH_NAME=//p' arch-*/arch.conf)
 ARCHES   ?= $(ALL_ARCHES)
 REPORT   := $(BUILD)/tools/report
