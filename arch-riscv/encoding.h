@@ -91,34 +91,4 @@ typedef unsigned long long enc_val_t;
 	F(1, 3, ZERO, "R/W/X", "0: not a leaf")				\
 	F(0, 1, ZERO, "V", "0: not valid")
 
-static inline int enc_pte_none(enc_val_t v)
-{
-	return ENC_PTE_NONE_P(v);
-}
-
-static inline int enc_pte_present(enc_val_t v)
-{
-	return ENC_PTE_PRESENT_P(v);
-}
-
-static inline int enc_is_swap_pte(enc_val_t v)
-{
-	return !enc_pte_none(v) && !enc_pte_present(v);
-}
-
-static inline enc_val_t enc_swp_entry(enc_val_t type, enc_val_t offset)
-{
-	return ENC_SWP_ENTRY(type, offset);
-}
-
-static inline enc_val_t enc_swp_type(enc_val_t v)
-{
-	return ENC_SWP_TYPE(v);
-}
-
-static inline enc_val_t enc_swp_offset(enc_val_t v)
-{
-	return ENC_SWP_OFFSET(v);
-}
-
 #endif /* ENC_RISCV64_H */

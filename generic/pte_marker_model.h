@@ -9,12 +9,12 @@
  *
  *   enc_val_t, ENC_ARCH, ENC_PTE_NONE (the empty PTE)
  *   ENC_PTE_NONE_P(v), ENC_PTE_PRESENT_P(v)  pte_none()/pte_present() as
- *       constant expressions; enc_pte_none(), enc_pte_present(),
- *       enc_is_swap_pte() as functions
+ *       constant expressions (this file adds enc_pte_none(),
+ *       enc_pte_present(), enc_is_swap_pte() as functions)
  *   ENC_SWP_TYPE_BITS, ENC_SWP_OFFSET_BITS, ENC_SWP_TYPE_MASK,
  *       ENC_SWP_OFFSET_MASK (where type and offset sit in the PTE)
- *   ENC_SWP_ENTRY(t, o), ENC_SWP_TYPE(v), ENC_SWP_OFFSET(v) and their
- *       function forms: __swp_entry_to_pte(__swp_entry()) and back
+ *   ENC_SWP_ENTRY(t, o), ENC_SWP_TYPE(v), ENC_SWP_OFFSET(v):
+ *       __swp_entry_to_pte(__swp_entry()) and back (function forms here)
  *   ENC_SWP_EXCLUSIVE, ENC_SWP_SOFT_DIRTY, ENC_SWP_UFFD_WP  swap-PTE bits
  *   ENC_PTE_UFFD_WP, ENC_PMD_UFFD_WP, ENC_PMD_SWP_UFFD_WP, ENC_HAS_UFFD_WP
  *   ENC_PTE_SW_MASK (bits the MMU ignores in a valid PTE)
@@ -29,6 +29,37 @@
 #ifndef ENC_ARCH
 #error "include an arch-<name>/encoding.h first"
 #endif
+
+/* Function forms of the encoding's macros, the same for every arch. */
+static inline int enc_pte_none(enc_val_t v)
+{
+	return ENC_PTE_NONE_P(v);
+}
+
+static inline int enc_pte_present(enc_val_t v)
+{
+	return ENC_PTE_PRESENT_P(v);
+}
+
+static inline int enc_is_swap_pte(enc_val_t v)
+{
+	return !enc_pte_none(v) && !enc_pte_present(v);
+}
+
+static inline enc_val_t enc_swp_entry(enc_val_t type, enc_val_t offset)
+{
+	return ENC_SWP_ENTRY(type, offset);
+}
+
+static inline enc_val_t enc_swp_type(enc_val_t v)
+{
+	return ENC_SWP_TYPE(v);
+}
+
+static inline enc_val_t enc_swp_offset(enc_val_t v)
+{
+	return ENC_SWP_OFFSET(v);
+}
 
 /*
  * SWP_PTE_MARKER = MAX_SWAPFILES + SWP_HWPOISON_NUM + SWP_MIGRATION_NUM +
