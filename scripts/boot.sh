@@ -7,7 +7,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 load_arch "$1"
 
-GUEST_TIMEOUT=${GUEST_TIMEOUT:-1800}
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
 GUEST_MEM=${GUEST_MEM:-1536}
 GUEST_SMP=${GUEST_SMP:-2}
 LOGF=$RES/console.log
