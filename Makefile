@@ -17,6 +17,8 @@ ARCHES   ?= $(ALL_ARCHES)
 REPORT   := $(BUILD)/tools/report
 EXPECT   := $(foreach a,$(ARCHES),--expect $(a)=$(dir $(shell grep -lx 'ARCH_NAME=$(a)' arch-*/arch.conf))expect)
 
+# Progress lines count seconds from the start of this make.
+export PTEMARK_T0 := $(shell date +%s)
 export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP JOBS ARCHES
 
 .PHONY: all layout matrix check matrix-run test-host setup clean distclean help FORCE
