@@ -13,6 +13,16 @@ LOG=$OUT/initramfs.log
 : >"$LOG"
 mkdir -p "$OUT/extra"
 
+# Nothing to do when the init, the suites and the extra tests are unchanged:
+# an identical initramfs lets scripts/arch.sh reuse the last results.
+inputs=$( { cat "$G/init.c" "$G/classify.c" "$G/classify.h" "$G/suites" "$0" \
+	"$OUT/bin/.inputs" "$OUT/kernel.inputs"; echo "$CC $CFLAGS ${TESTS:-}";
+	[ -n "${TESTS:-}" ] && cat "$TESTS"/*.c 2>/dev/null; } | sha256sum | cut -c1-16)
+if [ -f "$OUT/initramfs.cpio" ] && [ "$(cat "$OUT/initramfs.inputs" 2>/dev/null)" = "$inputs" ]; then
+	exit 0
+fi
+rm -f "$OUT/initramfs.inputs"
+
 say "$ARCH_NAME" initramfs "static init, $(ls "$OUT/bin" | wc -l) suite binaries${TESTS:+, extra tests from $TESTS}"
 $CC $CFLAGS -o "$OUT/init" "$G/init.c" "$G/classify.c" >>"$LOG" 2>&1 ||
 	die "$ARCH_NAME: guest init does not build, see $LOG"
@@ -39,6 +49,8 @@ list=$OUT/initramfs.list
 	for b in "$OUT/bin"/*; do echo "file /bin/$(basename "$b") $b 0755 0 0"; done
 	for b in "$OUT/extra"/*; do [ -f "$b" ] && echo "file /extra/$(basename "$b") $b 0755 0 0"; done
 } >"$list"
-"$OUT/obj/usr/gen_init_cpio" "$list" >"$OUT/initramfs.cpio.new" 2>>"$LOG" ||
+# -t 0: the same files give the same bytes, whatever their mtimes.
+"$OUT/obj/usr/gen_init_cpio" -t 0 "$list" >"$OUT/initramfs.cpio.new" 2>>"$LOG" ||
 	die "$ARCH_NAME: gen_init_cpio failed, see $LOG"
 mv "$OUT/initramfs.cpio.new" "$OUT/initramfs.cpio"
+echo "$inputs" >"$OUT/initramfs.inputs"
