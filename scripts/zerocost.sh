@@ -19,9 +19,14 @@ out=$RESULTS/zerocost.txt
 		fi
 		# One line per instruction; labels and blank lines are not counted.
 		"${CROSS_COMPILE}objdump" -d --no-show-raw-insn "$obj" | awk -v arch="$a" '
-			/^[0-9a-f]+ <ptemark_(api|open|hand)_[a-z]+>:$/ {
-				fn = $2; gsub(/[<>:]/, "", fn); next }
-			/^$/ { fn = "" }
+			# A symbol starts a function; local .L labels (riscv keeps
+			# them as symbols) continue the current one.
+			/^[0-9a-f]+ <[^>]+>:$/ {
+				name = $2; gsub(/[<>:]/, "", name)
+				if (name !~ /^\.L/)
+					fn = (name ~ /^ptemark_(api|open|hand)_[a-z]+$/) ? name : ""
+				next
+			}
 			fn != "" && /^ *[0-9a-f]+:\t/ { n[fn]++ }
 			END {
 				split("make test drop", ops, " ")
