@@ -71,7 +71,14 @@ else
 	diag "$OUT/init.build"
 fi
 
-for cross in aarch64-linux-gnu riscv64-linux-gnu s390x-linux-gnu; do
+# Every arch that runs under qemu-user (the host's own needs none), as
+# "<cross prefix without the dash>:<qemu-user binary>", from arch-*/arch.conf.
+CROSSES=$(for conf in "$TOP"/arch-*/arch.conf; do
+	(. "$conf"; [ -n "${QEMU_USER:-}" ] && echo "${CROSS_COMPILE%-}:$QEMU_USER")
+done)
+
+for cross in $CROSSES; do
+	cross=${cross%%:*}
 	name="init cross-builds with $cross-gcc -static"
 	if ! command -v "$cross-gcc" >/dev/null 2>&1; then
 		ok "$name # SKIP no compiler"
@@ -345,9 +352,9 @@ fi
 # The cross-built inits run the same smoke test under qemu-user: s390x is
 # big-endian, and qemu-user has no pidfd_open, so init's polling fallback
 # runs too. (qemu-user has no userfaultfd either: that line is filtered.)
-for cross in aarch64-linux-gnu:aarch64 riscv64-linux-gnu:riscv64 s390x-linux-gnu:s390x; do
+for cross in $CROSSES; do
 	c=${cross%%:*}
-	q=qemu-${cross##*:}-static
+	q=${cross##*:}
 	name="init ($c) test mode under $q: same KTAP"
 	if [ ! -x "$OUT/init.$c" ] || ! command -v "$q" >/dev/null 2>&1; then
 		ok "$name # SKIP no $q or no $c build"
