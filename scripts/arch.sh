@@ -20,7 +20,6 @@ write_meta() {	# write_meta build-status [reason]
 	} >"$RES/meta"
 }
 
-rm -f "$RES/run.meta.new"
 if ! "$S/kernel.sh" "$ARCH_NAME"; then
 	rm -f "$RES/run.meta" "$RES/console.log"
 	write_meta fail "$(tail -n 1 "$OUT/build.log")"

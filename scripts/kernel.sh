@@ -13,6 +13,7 @@ STATUS=$OUT/build.status
 t0=$(date +%s)
 SRC=$(kernel_src)
 [ -f "$SRC/Makefile" ] || die "kernel source missing at $SRC (run scripts/source.sh)"
+KVER=$(kernel_version)
 
 KUNIT=$PTEMARK_TOP/tests/kunit
 series() {
@@ -39,12 +40,12 @@ overlay() {
 	cp "$PTEMARK_TOP/generic/pte_marker_model.h" "$OUT/src/mm/ptemark_model.h"
 }
 
-inputs=$( { kernel_version; series | xargs -r cat; cat "$PTEMARK_TOP/generic/ptemark.config" \
+inputs=$( { echo "$KVER"; series | xargs -r cat; cat "$PTEMARK_TOP/generic/ptemark.config" \
 	"$ARCH_DIR/arch.config" "$ARCH_DIR/arch.conf" "$0" "$KUNIT"/*.c \
 	"$ARCH_DIR/encoding.h" "$PTEMARK_TOP/generic/pte_marker_model.h"; } | sha256sum | cut -c1-16)
 if [ -f "$OUT/kernel.img" ] && [ "$(cat "$OUT/kernel.inputs" 2>/dev/null)" = "$inputs" ] &&
 	[ "$(cat "$STATUS" 2>/dev/null)" = pass ]; then
-	say "$ARCH_NAME" kernel "up to date ($(kernel_version), inputs $inputs)"
+	say "$ARCH_NAME" kernel "up to date ($KVER, inputs $inputs)"
 	echo "$(($(date +%s) - t0))" >"$OUT/build.seconds"
 	cp "$LOG" "$RES/build.log" 2>/dev/null
 	exit 0
@@ -91,11 +92,11 @@ for opt in $(cat "$PTEMARK_TOP/generic/ptemark.config" "$ARCH_DIR/arch.config" |
 	grep -qx "$opt=y" "$OUT/obj/.config" || echo "config: $opt=y requested, not set on $ARCH_NAME" >>"$LOG"
 done
 
-say "$ARCH_NAME" kernel "building $(kernel_version) with -j$JOBS (log: $RES/build.log)"
+say "$ARCH_NAME" kernel "building $KVER with -j$JOBS (log: $RES/build.log)"
 $KMAKE -j"$JOBS" CC="ccache ${CROSS_COMPILE}gcc" >>"$LOG" 2>&1 ||
 	finish fail "kernel build failed: $(grep -m1 -E 'error:|Error [0-9]' "$LOG")"
 $KMAKE headers_install INSTALL_HDR_PATH="$OUT/headers" >>"$LOG" 2>&1 ||
 	finish fail "headers_install failed"
 cp "$OUT/obj/$KERNEL_IMAGE" "$OUT/kernel.img" || finish fail "no image at $KERNEL_IMAGE"
 echo "$inputs" >"$OUT/kernel.inputs"
-finish pass "built $(kernel_version) in $(($(date +%s) - t0))s"
+finish pass "built $KVER in $(($(date +%s) - t0))s"

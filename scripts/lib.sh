@@ -51,8 +51,3 @@ kernel_src() {
 kernel_version() {
 	make -s -C "$(kernel_src)" kernelversion 2>/dev/null
 }
-
-# A hash of files' contents: used to decide whether a step's inputs changed.
-hash_files() {
-	cat "$@" 2>/dev/null | sha256sum | cut -c1-16
-}
