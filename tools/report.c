@@ -538,6 +538,19 @@ static bool push(struct ktap *k, int indent)
 	return true;
 }
 
+/* Close the deepest level: its results become @n's children. */
+static void pop_into(struct ktap *k, struct node *n)
+{
+	struct level *l = &k->lv[k->top];
+
+	n->kids = l->kids;
+	n->nkids = l->nkids;
+	n->cap = l->cap;
+	free(l->name);
+	memset(l, 0, sizeof(*l));
+	k->top--;
+}
+
 /* The subtest open at the deepest level will get no result line. */
 static void cut_top(struct ktap *k, const char *cause)
 {
@@ -545,12 +558,7 @@ static void cut_top(struct ktap *k, const char *cause)
 	struct node *n = node_new(l->name ? l->name : "unknown", R_ERROR, cause);
 
 	n->cut = true;
-	n->kids = l->kids;
-	n->nkids = l->nkids;
-	n->cap = l->cap;
-	free(l->name);
-	memset(l, 0, sizeof(*l));
-	k->top--;
+	pop_into(k, n);
 	attach(k, k->top, n);
 }
 
@@ -716,16 +724,9 @@ static void ktap_line(struct ktap *k, const char *line)
 		cut_top(k, "missing result line");
 	n = node_new(name, res, reason);
 	free(name);
-	if (k->top == d + 1) {
-		/* This result closes the subtest one level down. */
-		l = &k->lv[k->top];
-		n->kids = l->kids;
-		n->nkids = l->nkids;
-		n->cap = l->cap;
-		free(l->name);
-		memset(l, 0, sizeof(*l));
-		k->top--;
-	}
+	/* This result closes the subtest one level down. */
+	if (k->top == d + 1)
+		pop_into(k, n);
 	attach(k, d, n);
 }
 
