@@ -101,6 +101,25 @@ static void check_faults(struct result *r, unsigned *faults,
 	}
 }
 
+/*
+ * Write generation 2 to every page under a watchdog, then check that the
+ * protected pages, and only they, faulted once, and that every write landed.
+ */
+static void write_and_check(struct result *r, struct mon *m, char *area,
+			    const bool *prot, size_t n, const char *who)
+{
+	size_t i;
+
+	ktap_watchdog(30, r->name);
+	for (i = 0; i < n; i++)
+		page_fill(area + i * psize, i, 2);
+	ktap_watchdog(0, NULL);
+	check_faults(r, m->faults, prot, n, who);
+	for (i = 0; i < n; i++)
+		if (page_check(area + i * psize, i, 2, why, sizeof(why)))
+			res_bad(r, "%s page %zu after the write: %s", who, i, why);
+}
+
 static void check_monitor(struct result *r, struct mon *m)
 {
 	if (mon_get(&m->stray))
@@ -244,14 +263,9 @@ static void test_fork(bool with_event)
 				" uffd-wp bit %s", i, role_name(fork_role[i]), e,
 				prot[i] ? "clear" : "set");
 	}
-	/* ... and its writes fault exactly where it protected, COW or not */
-	for (i = 0; i < NP; i++)
-		page_fill(area + i * psize, i, 2);
 	ktap_watchdog(0, NULL);
-	check_faults(&rp, m.faults, prot, NP, "parent");
-	for (i = 0; i < NP; i++)
-		if (page_check(area + i * psize, i, 2, why, sizeof(why)))
-			res_bad(&rp, "parent page %zu after its write: %s", i, why);
+	/* ... and its writes fault exactly where it protected, COW or not */
+	write_and_check(&rp, &m, area, prot, NP, "parent");
 
 	if (write(pfd[1], "g", 1) != 1)
 		res_bad(&rc, "cannot signal the child");
@@ -401,14 +415,7 @@ static void test_ksm(void)
 		if (page_check(area + i * psize, 0x4b534d, 1, why, sizeof(why)))
 			res_bad(&rb, "merged page %zu: %s", i, why);
 	}
-	ktap_watchdog(30, rf.name);
-	for (i = 0; i < KSM_NP; i++)
-		page_fill(area + i * psize, i, 2);
-	ktap_watchdog(0, NULL);
-	check_faults(&rf, m.faults, prot, KSM_NP, "merged");
-	for (i = 0; i < KSM_NP; i++)
-		if (page_check(area + i * psize, i, 2, why, sizeof(why)))
-			res_bad(&rf, "page %zu after the write: %s", i, why);
+	write_and_check(&rf, &m, area, prot, KSM_NP, "merged");
 	check_monitor(&rf, &m);
 	res_report(&rb);
 	res_report(&rf);
@@ -501,14 +508,7 @@ static void test_swap(void)
 	}
 	/* writes: the rest come back through the write fault itself */
 	mon_reset(&m);
-	ktap_watchdog(30, rf.name);
-	for (i = 0; i < SW_NP; i++)
-		page_fill(area + i * psize, i, 2);
-	ktap_watchdog(0, NULL);
-	check_faults(&rf, m.faults, prot, SW_NP, "swapped");
-	for (i = 0; i < SW_NP; i++)
-		if (page_check(area + i * psize, i, 2, why, sizeof(why)))
-			res_bad(&rf, "page %zu after the write: %s", i, why);
+	write_and_check(&rf, &m, area, prot, SW_NP, "swapped");
 	mon_stop(&m);
 	check_monitor(&rf, &m);
 	if (n != SW_NP && !ri.nbad)
