@@ -4,6 +4,7 @@
 #   make check    the project's own tests, then the matrix against each
 #                 arch's declared expectations (arch-*/expect)
 #   make layout   each arch's PTE bit maps, text and results/layout/*.svg
+#   make bench    uffd-wp vs mprotect cost per arch; results/bench.json
 #
 # Options: ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
 #          GUEST_TIMEOUT=<s>  JOBS=<n>  MATRIX_JOBS=<n>  (see README.md)
@@ -26,7 +27,7 @@ export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP JOBS 
 all: help
 
 help:
-	@sed -n '2,10s/^# \{0,1\}//p' Makefile
+	@sed -n '2,11s/^# \{0,1\}//p' Makefile
 
 setup:
 	@unknown="$(filter-out $(ALL_ARCHES),$(ARCHES))"; \
@@ -55,6 +56,12 @@ matrix: matrix-run $(REPORT)
 
 check: test-host matrix-run $(REPORT)
 	@$(REPORT) $(EXPECT) $(RESULTS) $(ARCHES)
+
+# uffd-wp's run-time cost against mprotect and soft-dirty in each arch's
+# guest, matrix speed and zero cost; never fails on a slow day (README.md).
+.PHONY: bench
+bench: setup
+	@scripts/bench.sh
 
 # Bit maps of every arch's present, swap and marker PTE (text + SVG).
 layout:

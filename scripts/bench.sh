@@ -91,7 +91,7 @@ bench_guest() {
 	o=$BB/$ARCH_NAME
 	if [ ! -f "$OUT/kernel.img" ] || [ ! -x "$OUT/obj/usr/gen_init_cpio" ] ||
 		[ ! -d "$OUT/headers/include" ]; then
-		say "$ARCH_NAME" bench "no kernel in $OUT: run make matrix ARCHES=$ARCH_NAME first"
+		say "$ARCH_NAME" bench "no kernel in $OUT: run make matrix ARCHES=$ARCH_NAME first (or wait for the one building it)"
 		rec guest "$ARCH_NAME" - status "not built (make matrix ARCHES=$ARCH_NAME)"
 		return 0
 	fi
@@ -159,3 +159,139 @@ bench_guest() {
 for a in "$@"; do
 	bench_guest "$a"
 done
+
+# ---- 2. matrix speed -------------------------------------------------------
+
+# What the last matrix run left: its kernel build (build.log's last "built
+# ... in Ns": build.seconds is ~0 when the kernel was up to date), its
+# suites' time and the boot to init, from results/<arch>/.
+for a in "$@"; do
+	load_arch "$a"
+	b=$(sed -n 's/^built .* in \([0-9]*\)s$/\1/p' "$OUT/build.log" 2>/dev/null | tail -n 1)
+	if [ -n "$b" ]; then
+		rec speed "$a" - last_build_seconds "$b"
+		rec speed "$a" - last_build_at "$(date -u -r "$OUT/build.log" '+%FT%TZ')"
+	fi
+	if [ -f "$RES/meta" ]; then
+		rec speed "$a" - last_run_at "$(date -u -r "$RES/meta" '+%FT%TZ')"
+		rec speed "$a" - last_arch_build_step_seconds "$(sed -n 's/^build_seconds=//p' "$RES/meta")"
+		s=$(sed -n 's/^run_seconds=//p' "$RES/meta")
+		[ -n "$s" ] && rec speed "$a" - last_suites_seconds "$s"
+	fi
+	u=$(sed -n 's/^ptemark-init: start uptime \([0-9.]*\).*/\1/p' "$RES/console.log" 2>/dev/null | head -n 1)
+	[ -n "$u" ] && rec speed "$a" - last_boot_to_init_s "$u"
+done
+
+# A no-change rerun of make matrix, timed now. Only for arches whose inputs
+# are older than their last results (else it would rebuild or boot, which
+# is not what this measures, and would cost minutes); into a copy of their
+# results, so the matrix's own are never rewritten.
+fresh="" stale=""
+for a in "$@"; do
+	load_arch "$a"
+	why=""
+	if [ ! -f "$OUT/kernel.img" ] || ! grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null ||
+		[ ! -f "$RES/meta" ]; then
+		why="no complete matrix run"
+	else
+		newer=$(cd "$PTEMARK_TOP" && find generic guest tests/kunit tests/regress "$ARCH_DIR" \
+			scripts/lib.sh scripts/arch.sh scripts/kernel.sh scripts/selftests.sh \
+			scripts/initramfs.sh scripts/boot.sh ${PATCHES:+"$PATCHES"} ${TESTS:+"$TESTS"} \
+			-type f -newer "$RES/meta" 2>/dev/null | head -n 2 | tr '\n' ' ')
+		[ -z "$newer" ] || why="inputs changed since its last matrix run: ${newer% }"
+	fi
+	if [ -n "$why" ]; then
+		stale="$stale $a"
+		rec rerun "$a" - skipped "$why"
+	else
+		fresh="$fresh $a"
+	fi
+done
+fresh=${fresh# }
+if pgrep -f 'scripts/arch\.sh' >/dev/null 2>&1; then
+	say all bench "no-change rerun not measured: another matrix run is in progress"
+	rec rerun all - skipped "another matrix run was in progress"
+elif [ -z "$fresh" ]; then
+	say all bench "no-change rerun not measured: no arch is up to date (make matrix first)"
+	rec rerun all - skipped "no arch up to date"
+else
+	say all bench "no-change rerun: make matrix ARCHES=\"$fresh\""
+	rm -rf "$B/rerun"
+	mkdir -p "$B/rerun"
+	for a in $fresh; do cp -r "$RESULTS/$a" "$B/rerun/$a"; done
+	t0=$(date +%s.%N)
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$PTEMARK_TOP" --no-print-directory \
+		matrix ARCHES="$fresh" RESULTS="$B/rerun" >"$B/rerun.log" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	secs=$(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')
+	rec rerun all - seconds "$secs"
+	rec rerun all - arches "$fresh"
+	rec rerun all - exit "$rc"
+	# it was only a no-change rerun if nothing was built or booted
+	if grep -qE ' (kernel +building|boot +qemu)' "$B/rerun.log"; then
+		rec rerun all - note "not a no-change rerun: it rebuilt or booted (see $B/rerun.log)"
+	fi
+	say all bench "no-change rerun took ${secs}s"
+fi
+
+# Cold build and a rebuild after one arch's patches change: only on demand.
+COLD=$B/cold.tsv
+if [ -n "${BENCH_COLD:-}" ]; then
+	cb=$BB/cold cr=$B/cold
+	say all bench "BENCH_COLD=1: cold make matrix in $cb (ccache off), then a rebuild per arch"
+	rm -rf "$cb" "$cr"
+	mkdir -p "$cb" "$cr"
+	now=$(date -u '+%FT%TZ')
+	: >"$COLD.new"
+	t0=$(date +%s)
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL CCACHE_DISABLE=1 make -C "$PTEMARK_TOP" --no-print-directory \
+		matrix ARCHES="$*" BUILD="$cb" RESULTS="$cr" >"$B/cold.log" 2>&1
+	rc=$?
+	printf 'cold\tall\t-\t%s\t%s\n' seconds "$(($(date +%s) - t0))" arches "$*" at "$now" \
+		exit "$rc" >>"$COLD.new"
+	for a in "$@"; do
+		load_arch "$a"
+		printf 'cold\t%s\t-\t%s\t%s\n' "$a" build_seconds "$(cat "$cb/$a/build.seconds" 2>/dev/null)" \
+			suites_seconds "$(sed -n 's/^run_seconds=//p' "$cr/$a/meta" 2>/dev/null)" >>"$COLD.new"
+		# as if its patches changed: the inputs hash no longer matches, so
+		# the tree is relinked, re-patched and the patched files rebuilt
+		[ -f "$cb/$a/kernel.inputs" ] || continue
+		echo changed >"$cb/$a/kernel.inputs"
+		t0=$(date +%s)
+		BUILD=$cb RESULTS=$cr "$PTEMARK_TOP/scripts/arch.sh" "$a" >>"$B/cold.log" 2>&1
+		printf 'cold\t%s\t-\t%s\t%s\n' "$a" patch_rebuild_seconds "$(($(date +%s) - t0))" >>"$COLD.new"
+	done
+	mv "$COLD.new" "$COLD"
+	rec cold all - source "measured now (BENCH_COLD=1)"
+	cat "$COLD" >>"$DATA"
+elif [ -f "$COLD" ]; then
+	rec cold all - source "recorded by BENCH_COLD=1 on $(sed -n 's/^cold	all	-	at	//p' "$COLD")"
+	cat "$COLD" >>"$DATA"
+else
+	rec cold all - source "never measured (BENCH_COLD=1 measures it, 20+ min)"
+fi
+
+# ---- 3. zero cost ----------------------------------------------------------
+
+RESULTS=$B "$PTEMARK_TOP/scripts/zerocost.sh" "$@" >/dev/null 2>&1
+awk 'NR > 1 && NF >= 6 { printf "zerocost\t%s\t%s\tapi\t%s\nzerocost\t%s\t%s\topen\t%s\nzerocost\t%s\t%s\thand\t%s\nzerocost\t%s\t%s\tapi_eq_open\t%s\n",
+	$1, $2, $3, $1, $2, $4, $1, $2, $5, $1, $2, ($6 == "yes" ? "yes" : "no") }
+	NR > 1 && NF < 6 { printf "zerocost\t%s\t-\tnote\t%s\n", $1, substr($0, index($0, "(")) }' \
+	"$B/zerocost.txt" >>"$DATA"
+
+# ---- 4. the table, bench.json, bench.svg -------------------------------------
+
+awk -F '\t' -v svg="$RESULTS/bench.svg" -v derived="$B/derived.tsv" -f "$T/report.awk" "$DATA" ||
+	die "tests/bench/report.awk failed on $DATA"
+cat "$DATA" "$B/derived.tsv" | jq -Rn --arg date "$(date -u '+%FT%TZ')" '
+	def val($k): if ($k | test("^(kernel|kernel_inputs|uffd_api_features|reason|status|note|source|skipped|arches)$"))
+		then . else (tonumber? // (if . == "yes" then true elif . == "no" then false else . end)) end;
+	reduce (inputs | split("\t")) as $r ({ generated: $date };
+		if $r[2] == "-" then setpath([$r[0], $r[1], $r[3]]; $r[4] | val($r[3]))
+		else setpath([$r[0], $r[1], $r[2], $r[3]]; $r[4] | val($r[3])) end)' \
+	>"$RESULTS/bench.json" || die "jq could not write $RESULTS/bench.json"
+say all bench "results/bench.json, results/bench.svg, logs in results/bench/"
+bad=$(awk -F '\t' '$1 == "fig" && $4 == "result" && $5 == "fail" { printf " %s/%s", $2, $3 }' "$DATA")
+[ -z "$bad" ] || die "figures failed (a syscall or a tracker's correctness check):$bad; see results/bench/<arch>/console.log"
+[ "$errors" -eq 0 ] || die "$errors bench guest(s) did not run (see above)"

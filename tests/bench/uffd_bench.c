@@ -16,7 +16,9 @@
  *              + reading bit 55 of /proc/self/pagemap); both must find
  *              exactly the pages written
  *
- * Every figure is a median over repetitions, printed as a diagnostic line
+ * Every figure is a median over repetitions (the ratio: the median of
+ * each back-to-back pair's ratio, with its min and max, and ratio_best:
+ * the fastest of each path against each other), printed as a diagnostic line
  * "# bench: <figure> key=value ..." (ns are nanoseconds; ratio = uffd path
  * / replaced path) before its KTAP result. A figure the kernel cannot
  * measure (no uffd-wp, no WP_ASYNC, no soft-dirty...) is skipped with the
@@ -107,9 +109,9 @@ struct fig {
 
 static size_t psize;
 static size_t range_bytes = 64UL << 20;	/* wp_anon, wp_shmem, dirty */
-static int reps = 7;			/* repetitions of range figures */
+static int reps = 15;			/* repetitions of range figures */
 static size_t nfaults = 2048;		/* pages faulted per wp_fault round */
-static int fault_rounds = 3;
+static int fault_rounds = 5;
 static uint64_t features;		/* what UFFDIO_API offers */
 static int uffd_errno;			/* why userfaultfd() failed, if it did */
 static int pagemap_fd = -1;
@@ -164,9 +166,36 @@ bench_line(const char *name, const char *fmt, ...)
 	fflush(stdout);
 }
 
-static double ratio(uint64_t a, uint64_t b)
+static int cmp_double(const void *a, const void *b)
 {
-	return b ? (double)a / b : 0;
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * "ratio=<median> ratio_min=.. ratio_max=.." of the pairwise ratios
+ * u[i] / m[i]: a pair ran back to back, so a machine that slows down
+ * between pairs (other jobs on the host) cancels out.
+ */
+static const char *ratios(const uint64_t *u, const uint64_t *m, int n)
+{
+	static char buf[120];
+	uint64_t umin = u[0], mmin = m[0];
+	double r[n], med;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		r[i] = m[i] ? (double)u[i] / m[i] : 0;
+		umin = u[i] < umin ? u[i] : umin;
+		mmin = m[i] < mmin ? m[i] : mmin;
+	}
+	qsort(r, n, sizeof(*r), cmp_double);
+	med = n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
+	/* ratio_best: fastest against fastest, what interruptions cannot inflate */
+	snprintf(buf, sizeof(buf), "ratio=%.3f ratio_min=%.3f ratio_max=%.3f ratio_best=%.3f",
+		 med, r[0], r[n - 1], mmin ? (double)umin / mmin : 0);
+	return buf;
 }
 
 /* A populated range without huge pages; memfd-backed when shmem. */
@@ -291,6 +320,7 @@ static enum status fig_range(struct fig *f, bool shmem)
 			(shmem ? UFFD_FEATURE_WP_HUGETLBFS_SHMEM : 0);
 	uint64_t *tu, *tm, t0, t1, mu, mm;
 	char *a = NULL, *b = NULL;
+	const char *rs;
 	const char *why;
 	int fd = -1, i;
 
@@ -352,11 +382,12 @@ static enum status fig_range(struct fig *f, bool shmem)
 	}
 	/* the range must be writable again after the unprotect */
 	a[range_bytes - 1] = 2;
+	rs = ratios(tu, tm, reps);
 	mu = median(tu, reps);
 	mm = median(tm, reps);
-	bench_line(f->name, "mib=%zu reps=%d uffd_ns=%llu mprotect_ns=%llu ratio=%.3f",
+	bench_line(f->name, "mib=%zu reps=%d uffd_ns=%llu mprotect_ns=%llu %s",
 		   range_bytes >> 20, reps, (unsigned long long)mu,
-		   (unsigned long long)mm, ratio(mu, mm));
+		   (unsigned long long)mm, rs);
 	f->st = PASS;
 	goto out;
 mprot_err:
@@ -445,7 +476,7 @@ static enum status fig_fault(struct fig *f)
 	uint64_t *tu, *tm, t0, mu, mm;
 	struct sigaction sa = { 0 }, old;
 	char *a = NULL, *b = NULL;
-	const char *why;
+	const char *why, *rs;
 	int fd = -1, r, p[2] = { -1, -1 }, cpu;
 	bool have_old = false, pinned = false;
 	cpu_set_t cpus, oldcpus;
@@ -559,11 +590,12 @@ static enum status fig_fault(struct fig *f)
 			fail(f, "page %zu lost a write", i / psize);
 			goto out;
 		}
+	rs = ratios(tu, tm, fault_rounds);
 	mu = median(tu, fault_rounds);
 	mm = median(tm, fault_rounds);
-	bench_line(f->name, "faults=%zu rounds=%d one_cpu=1 uffd_ns=%llu mprotect_ns=%llu ratio=%.3f",
+	bench_line(f->name, "faults=%zu rounds=%d one_cpu=1 uffd_ns=%llu mprotect_ns=%llu %s",
 		   nfaults, fault_rounds, (unsigned long long)mu,
-		   (unsigned long long)mm, ratio(mu, mm));
+		   (unsigned long long)mm, rs);
 	f->st = PASS;
 out:
 	if (pinned)
@@ -689,7 +721,7 @@ static enum status fig_dirty(struct fig *f)
 	uint64_t want = UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_WP_ASYNC;
 	size_t npages = range_bytes / psize, nw = npages / 100, found, vlen;
 	uint64_t *ta, *tac, *ts, *tsc, *pm, t0, t1, t2;
-	char why_a[200] = "", why_s[200] = "", keys[400] = "";
+	char why_a[200] = "", why_s[200] = "", keys[400] = "", rs[128] = "";
 	struct page_region *vec;
 	unsigned char *seen;
 	char *a = NULL, *b = NULL;
@@ -805,6 +837,9 @@ static enum status fig_dirty(struct fig *f)
 		tsc[r] = t2 - t1;
 	}
 
+	/* pairwise first: median() sorts */
+	if (!why_a[0] && !why_s[0])
+		snprintf(rs, sizeof(rs), " %s", ratios(ta, ts, reps));
 	if (!why_a[0])
 		used += snprintf(keys + used, sizeof(keys) - used,
 				 " wp_async_ns=%llu wp_async_collect_ns=%llu",
@@ -815,9 +850,7 @@ static enum status fig_dirty(struct fig *f)
 				 " soft_dirty_ns=%llu soft_dirty_collect_ns=%llu",
 				 (unsigned long long)median(ts, reps),
 				 (unsigned long long)median(tsc, reps));
-	if (!why_a[0] && !why_s[0])
-		snprintf(keys + used, sizeof(keys) - used, " ratio=%.3f",
-			 ratio(median(ta, reps), median(ts, reps)));
+	snprintf(keys + used, sizeof(keys) - used, "%s", rs);
 	if (!why_a[0] || !why_s[0])
 		bench_line(f->name, "mib=%zu written=%zu rounds=%d%s",
 			   range_bytes >> 20, nw, reps, keys);
