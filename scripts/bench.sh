@@ -193,6 +193,8 @@ for a in "$@"; do
 	if [ ! -f "$OUT/kernel.img" ] || ! grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null ||
 		[ ! -f "$RES/meta" ]; then
 		why="no complete matrix run"
+	elif pgrep -f "scripts/arch\.sh $a\$" >/dev/null 2>&1; then
+		why="a matrix or mutants run of $a is in progress"
 	else
 		newer=$(cd "$PTEMARK_TOP" && find generic guest tests/kunit tests/regress "$ARCH_DIR" \
 			scripts/lib.sh scripts/arch.sh scripts/kernel.sh scripts/selftests.sh \
@@ -208,12 +210,9 @@ for a in "$@"; do
 	fi
 done
 fresh=${fresh# }
-if pgrep -f 'scripts/arch\.sh' >/dev/null 2>&1; then
-	say all bench "no-change rerun not measured: another matrix run is in progress"
-	rec rerun all - skipped "another matrix run was in progress"
-elif [ -z "$fresh" ]; then
-	say all bench "no-change rerun not measured: no arch is up to date (make matrix first)"
-	rec rerun all - skipped "no arch up to date"
+if [ -z "$fresh" ]; then
+	say all bench "no-change rerun not measured: no arch is up to date and idle (make matrix first)"
+	rec rerun all - skipped "no arch up to date and idle"
 else
 	say all bench "no-change rerun: make matrix ARCHES=\"$fresh\""
 	rm -rf "$B/rerun"

@@ -165,6 +165,12 @@ END {
 		print "Against x86_64 (target: within 10%): no x86_64 figures in this run"
 	} else {
 		print "Against x86_64 (target: each arch's ratio within 10% of x86_64's):"
+		nother = 0
+		for (n = 1; n <= narch; n++)
+			if (arches[n] != base && arches[n] != "host")
+				nother++
+		if (!nother)
+			print "  no other arch in this run"
 		for (n = 1; n <= narch; n++) {
 			a = arches[n]
 			if (a == base || a == "host")
@@ -218,7 +224,7 @@ END {
 	# ---- matrix speed ----
 	print ""
 	print "Matrix speed, seconds (recorded: from the last make matrix, build/<arch>/ and results/<arch>/)"
-	printf "%-8s %-26s %-13s %-8s %s\n", "arch", "last kernel build", "boot to init", "suites", "last matrix run"
+	printf "%-8s %-26s %-13s %-8s %s\n", "arch", "last kernel build, ccache", "boot to init", "suites", "last matrix run"
 	for (n = 1; n <= narch; n++) {
 		a = arches[n]
 		if (a == "host")
