@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * s390x PTE encoding, as Linux 6.12 defines it, with CONFIG_MEM_SOFT_DIRTY=y.
- * 6.12 has no uffd-wp on s390: the wp macros are 0 until the port fills them
- * in.
+ * s390x PTE encoding, as Linux 6.12 defines it, with CONFIG_MEM_SOFT_DIRTY=y,
+ * plus the uffd-wp bits of arch-s390/patches (UFFD-WP.md says why these).
  *
  * Bit numbers here count from the least significant bit, as everywhere in
  * ptemark; the Principles of Operation counts from the most significant
@@ -14,10 +13,12 @@
  *  - A swap PTE has _PAGE_INVALID and _PAGE_PROTECT set: (pte & 0x201) ==
  *    0x200.
  *
- * Free for the port: 0x080 and 0x100 (IBM 56, 55) in a swap PTE. A present
- * PTE has all eight software bits (0x001-0x080) taken; 0x080 (_PAGE_UNUSED)
- * only matters for KVM guests' mms that have PGSTEs. 0x800 (IBM 52) must be 0
- * in a valid PTE.
+ * uffd-wp: 0x080 (IBM 56, _PAGE_UNUSED) in a present PTE, the same position
+ * in a swap PTE, 0x800 (IBM 52, fetch protection) in a large segment entry.
+ * 0x080 only means something else in mms with PGSTEs (KVM), and those are
+ * refused uffd-wp; 0x800 (IBM 52) could not be used in a PTE: it must be 0
+ * in a valid one. 0x100 (IBM 55) stays free in a swap PTE. s390 has no swap
+ * or migration entries at PMD level, hence no PMD swap bit.
  *
  * The one description of this layout: the host tests, tools/layout.c and the
  * in-kernel KUnit test all compile this text. It is freestanding on purpose
@@ -49,11 +50,11 @@ typedef unsigned long long enc_val_t;
 /* _PAGE_SW_BITS: IBM bits 56-63 */
 #define ENC_PTE_SW_MASK		0x0ffULL
 
-#define ENC_HAS_UFFD_WP		0
-#define ENC_PTE_UFFD_WP		0ULL
-#define ENC_PMD_UFFD_WP		0ULL
-#define ENC_SWP_UFFD_WP		0ULL
-#define ENC_PMD_SWP_UFFD_WP	0ULL
+#define ENC_HAS_UFFD_WP		1
+#define ENC_PTE_UFFD_WP		0x080ULL	/* _PAGE_UFFD_WP = _PAGE_UNUSED */
+#define ENC_PMD_UFFD_WP		0x800ULL	/* _SEGMENT_ENTRY_UFFD_WP */
+#define ENC_SWP_UFFD_WP		0x080ULL	/* _PAGE_SWP_UFFD_WP */
+#define ENC_PMD_SWP_UFFD_WP	0ULL		/* no PMD swap entries */
 
 #define ENC_PTE_NONE		0x400ULL
 /* pte_none() compares with _PAGE_INVALID; spelt out so ENC_PTE_NONE is checked */
@@ -62,8 +63,8 @@ typedef unsigned long long enc_val_t;
 
 /*
  * Swap PTE (mk_swap_pte()): offset in bits 12-63 (IBM 0-51), exclusive in
- * 0x800 (IBM 52), 0x400 and 0x200 set, type in bits 2-6 (IBM 57-61),
- * soft-dirty in 0x002 (IBM 62), 0x001 clear.
+ * 0x800 (IBM 52), 0x400 and 0x200 set, uffd-wp in 0x080 (IBM 56), type in
+ * bits 2-6 (IBM 57-61), soft-dirty in 0x002 (IBM 62), 0x001 clear.
  */
 #define ENC_SWP_TYPE_BITS	5
 #define ENC_SWP_OFFSET_BITS	52
@@ -90,7 +91,7 @@ typedef unsigned long long enc_val_t;
 	F(10, 1, HW, "I", "invalid (hardware)")				\
 	F(9, 1, HW, "P", "protect: read-only (hardware)")		\
 	F(8, 1, HW, "NOEXEC", "instruction-execution protection")	\
-	F(7, 1, SW, "UNUSED", "pgste usage state (KVM)")		\
+	F(7, 1, UFFD, "UFFD_WP", "uffd-wp; UNUSED (KVM) with PGSTEs") \
 	F(6, 1, SW, "SPECIAL", "no struct page")			\
 	F(5, 1, SW, "WRITE", "software write")				\
 	F(4, 1, SW, "READ", "software read")				\
@@ -104,7 +105,8 @@ typedef unsigned long long enc_val_t;
 	F(11, 1, FLAG, "EXCL", "PG_anon_exclusive (_PAGE_LARGE)")	\
 	F(10, 1, ONE, "I", "1: invalid")				\
 	F(9, 1, ONE, "P", "1: protect, marks a swap pte")		\
-	F(7, 2, FREE, "-", "unused: uffd-wp candidates")		\
+	F(8, 1, FREE, "-", "unused")					\
+	F(7, 1, UFFD, "UFFD_WP", "uffd-wp")				\
 	F(2, 5, TYPE, "TYPE", "swap type")				\
 	F(1, 1, FLAG, "SOFT_DIRTY", "soft-dirty")			\
 	F(0, 1, ZERO, "PRESENT", "0: not present")
