@@ -9,6 +9,7 @@
 #   BENCH_COLD=1          also measure a cold build of the whole matrix and a
 #                         rebuild of each arch after its patches change (20+ min)
 #   BENCH_TIMEOUT=<s>     limit for one bench guest (default 600)
+#   BENCH_HOST=0          leave out the native run on the host's kernel
 # Writes only results/bench* and build/bench/; each arch's kernel comes from
 # build/<arch>/ (make matrix ARCHES=<arch> builds it).
 set -u
@@ -71,8 +72,10 @@ parse_output() {	# parse_output ARCH FILE INDENT
 # ---- 1. run-time cost: natively, then in each guest ------------------------
 
 mkdir -p "$BB/host"
-say host bench "uffd_bench natively on $(uname -r) ($(uname -m)), for reference"
-if gcc -static -O2 -Wall -pthread -o "$BB/host/uffd_bench" "$T/uffd_bench.c" 2>"$BB/host/build.log"; then
+if [ "${BENCH_HOST:-1}" = 0 ]; then
+	:
+elif say host bench "uffd_bench natively on $(uname -r) ($(uname -m)), for reference" &&
+	gcc -static -O2 -Wall -pthread -o "$BB/host/uffd_bench" "$T/uffd_bench.c" 2>"$BB/host/build.log"; then
 	"$BB/host/uffd_bench" >"$B/host.log" 2>&1
 	rc=$?
 	rec guest host - exit "$rc"

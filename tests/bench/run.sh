@@ -81,3 +81,67 @@ if awk -F '\t' -v svg="$OUT/bench.svg" -v derived="$OUT/derived.tsv" -f "$HERE/r
 else
 	not_ok "report.awk on sample.tsv (see $OUT/report.txt)"
 fi
+
+# scripts/bench.sh end to end on a fake arch whose "QEMU" prints a recorded
+# console: the guest's figures reach bench.json; a guest that panics, and
+# only that, makes it fail; an arch without a kernel is reported, not fatal.
+P=$OUT/proj
+rm -rf "$P" && mkdir -p "$P/arch-fake/patches" "$P/tests"
+cp -r "$TOP/scripts" "$TOP/guest" "$P/"
+cp -r "$HERE" "$P/tests/bench"
+cat >"$P/arch-fake/arch.conf" <<CONF
+ARCH_NAME=fake64
+KERNEL_ARCH=fake
+CROSS_COMPILE=
+KERNEL_IMAGE=img
+APT_PACKAGES=""
+QEMU_SYSTEM="sh $P/qemu.sh"
+CONSOLE=ttyFAKE
+CONF
+FB=$OUT/fakebuild FR=$OUT/fakeresults
+rm -rf "$FB" "$FR"
+mkdir -p "$FB/fake64/obj/usr" "$FB/fake64/headers/include"
+: >"$FB/fake64/kernel.img"
+printf '#!/bin/sh\ncat "$3"\n' >"$FB/fake64/obj/usr/gen_init_cpio"
+chmod +x "$FB/fake64/obj/usr/gen_init_cpio"
+cat >"$OUT/console.fake" <<'LOG'
+ptemark-init: start uptime 0.50
+ptemark-init: kernel 6.12.99 uffd_api_features 0x14ffe uffd_wp 0
+KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: bench
+    # | # bench: dirty mib=64 written=163 rounds=15 soft_dirty_ns=5000000 soft_dirty_collect_ns=4000000
+    1..4
+    ok 1 wp_anon # SKIP no uffd-wp: UFFDIO_API features 0x14ffe lack PAGEFAULT_FLAG_WP
+    ok 2 wp_shmem # SKIP no uffd-wp: UFFDIO_API features 0x14ffe lack PAGEFAULT_FLAG_WP
+    ok 3 wp_fault # SKIP no uffd-wp: UFFDIO_API features 0x14ffe lack PAGEFAULT_FLAG_WP
+    ok 4 dirty # SKIP no async wp: UFFDIO_API features 0x14ffe lack WP_ASYNC
+ok 1 bench # SKIP no uffd-wp
+ptemark-init: done
+LOG
+echo "cat $OUT/console.fake" >"$P/qemu.sh"
+if BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 >"$OUT/fake.out" 2>&1 &&
+	jq -e '.guest.fake64.status == "ran" and .fig.fake64.dirty.result == "skip" and
+		.fig.fake64.dirty.soft_dirty_ns == 5000000 and .guest.fake64.boot_to_init_s == 0.5 and
+		(.fig.fake64.wp_anon.reason | test("lack PAGEFAULT_FLAG_WP"))' "$FR/bench.json" >/dev/null &&
+	grep -q '^fake64 .*skip\[' "$OUT/fake.out" && [ -s "$FR/bench.svg" ]; then
+	ok "bench.sh: a fake guest's skips and figures reach the table and bench.json"
+else
+	not_ok "bench.sh on a fake guest (see $OUT/fake.out)"
+fi
+printf 'echo "ptemark-init: start uptime 0.50"\necho "Kernel panic - not syncing: test"\n' >"$P/qemu.sh"
+if ! BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 >"$OUT/panic.out" 2>&1 &&
+	grep -q 'bench guest(s) did not run' "$OUT/panic.out" &&
+	jq -e '.guest.fake64.status | test("kernel panic")' "$FR/bench.json" >/dev/null; then
+	ok "bench.sh: a guest that panics fails the run, with the reason"
+else
+	not_ok "bench.sh with a panicking guest (see $OUT/panic.out)"
+fi
+rm -f "$FB/fake64/kernel.img"
+if BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 >"$OUT/nokernel.out" 2>&1 &&
+	grep -q 'run make matrix ARCHES=fake64 first' "$OUT/nokernel.out"; then
+	ok "bench.sh: an arch without a kernel is reported, not fatal"
+else
+	not_ok "bench.sh without a kernel (see $OUT/nokernel.out)"
+fi
