@@ -69,6 +69,20 @@ for f in wp_anon wp_shmem wp_fault dirty; do
 	esac
 done
 
+# The dirty checks catch a tracker that reports a page nobody wrote: -x
+# writes one the checks do not expect.
+timeout 60 "$OUT/uffd_bench" -q -x >"$OUT/extra.log" 2>&1
+rc=$?
+# (a dirty SKIP naming two reasons: both trackers are missing)
+if grep -q '^ok 4 dirty # SKIP .*; ' "$OUT/quick.log"; then
+	skip "dirty checks catch an unexpected page" "host kernel has neither tracker"
+elif [ $rc -eq 1 ] && grep -q '^not ok 4 dirty' "$OUT/extra.log" &&
+	grep -q '^# dirty: .*found 21, not the same pages' "$OUT/extra.log"; then
+	ok "dirty checks catch an unexpected page ($(grep -m1 -o '[a-z-]* [a-z]* round 0: .*' "$OUT/extra.log"))"
+else
+	not_ok "uffd_bench -q -x: want exit 1 and dirty failing, got exit $rc"
+fi
+
 # report.awk on recorded records: the table's rows and a whole SVG.
 if awk -F '\t' -v svg="$OUT/bench.svg" -v derived="$OUT/derived.tsv" -f "$HERE/report.awk" \
 	"$HERE/sample.tsv" >"$OUT/report.txt" 2>&1 &&

@@ -31,8 +31,9 @@
  * figure failed (a syscall that should work did not, or a tracker reported
  * the wrong pages).
  *
- * Usage: uffd_bench [-q] [-m MiB] [-r reps] [-f faults]
+ * Usage: uffd_bench [-q] [-x] [-m MiB] [-r reps] [-f faults]
  *   -q  quick: 8 MiB, 3 repetitions, 256 faults (host test)
+ *   -x  write one page the dirty checks do not expect: they must fail
  *
  * Build: gcc -static -O2 -Wall -pthread -isystem <uapi headers> \
  *        -o uffd_bench uffd_bench.c
@@ -629,12 +630,17 @@ static size_t dirty_page(size_t i, int r, size_t npages)
 	return pg < npages ? pg : npages - 1 - i;
 }
 
+static bool write_extra;	/* -x: one unexpected write, the checks must fail */
+
 static void write_dirty(char *p, size_t nw, int r, size_t npages)
 {
 	size_t i;
 
 	for (i = 0; i < nw; i++)
 		((volatile char *)p)[dirty_page(i, r, npages) * psize] = r + 3;
+	/* the page after the one written in block 0 */
+	if (write_extra)
+		((volatile char *)p)[(dirty_page(0, r, npages) + 1) * psize] = 9;
 }
 
 /* Are exactly the pages of round r marked in seen[]? */
@@ -896,7 +902,7 @@ out:
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: uffd_bench [-q] [-m MiB] [-r reps] [-f faults]\n");
+	fprintf(stderr, "usage: uffd_bench [-q] [-x] [-m MiB] [-r reps] [-f faults]\n");
 	exit(2);
 }
 
@@ -910,8 +916,11 @@ int main(int argc, char **argv)
 	struct utsname u;
 	uint64_t t0 = now_ns();
 
-	while ((c = getopt(argc, argv, "qm:r:f:")) != -1) {
+	while ((c = getopt(argc, argv, "qxm:r:f:")) != -1) {
 		switch (c) {
+		case 'x':
+			write_extra = true;
+			break;
 		case 'q':
 			range_bytes = 8UL << 20;
 			reps = 3;
