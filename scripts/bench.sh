@@ -254,8 +254,9 @@ if [ -n "${BENCH_COLD:-}" ]; then
 		exit "$rc" >>"$COLD.new"
 	for a in "$@"; do
 		load_arch "$a"
-		printf 'cold\t%s\t-\t%s\t%s\n' "$a" build_seconds "$(cat "$cb/$a/build.seconds" 2>/dev/null)" \
-			suites_seconds "$(sed -n 's/^run_seconds=//p' "$cr/$a/meta" 2>/dev/null)" >>"$COLD.new"
+		printf 'cold\t%s\t-\tbuild_seconds\t%s\n' "$a" "$(cat "$cb/$a/build.seconds" 2>/dev/null)" >>"$COLD.new"
+		printf 'cold\t%s\t-\tsuites_seconds\t%s\n' "$a" \
+			"$(sed -n 's/^run_seconds=//p' "$cr/$a/meta" 2>/dev/null)" >>"$COLD.new"
 		# as if its patches changed: the inputs hash no longer matches, so
 		# the tree is relinked, re-patched and the patched files rebuilt
 		[ -f "$cb/$a/kernel.inputs" ] || continue
@@ -265,6 +266,8 @@ if [ -n "${BENCH_COLD:-}" ]; then
 		printf 'cold\t%s\t-\t%s\t%s\n' "$a" patch_rebuild_seconds "$(($(date +%s) - t0))" >>"$COLD.new"
 	done
 	mv "$COLD.new" "$COLD"
+	# a sandbox for the measurement only (a whole source tree per arch)
+	rm -rf "$cb"
 	rec cold all - source "measured now (BENCH_COLD=1)"
 	cat "$COLD" >>"$DATA"
 elif [ -f "$COLD" ]; then

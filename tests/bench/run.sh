@@ -159,3 +159,33 @@ if BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fa
 else
 	not_ok "bench.sh without a kernel (see $OUT/nokernel.out)"
 fi
+
+# BENCH_COLD=1 and the no-change rerun, with the project's make matrix and
+# arch.sh stubbed: the figures are recorded, and reported as recorded later.
+echo "cat $OUT/console.fake" >"$P/qemu.sh"
+: >"$FB/fake64/kernel.img"
+cat >"$P/Makefile" <<'MK'
+matrix:
+	@mkdir -p $(BUILD)/fake64 $(RESULTS)/fake64
+	@echo 42 >$(BUILD)/fake64/build.seconds
+	@echo abc >$(BUILD)/fake64/kernel.inputs
+	@echo run_seconds=7 >$(RESULTS)/fake64/meta
+	@echo "fake64 kernel up to date"
+MK
+printf '#!/bin/sh\nsleep 1\n' >"$P/scripts/arch.sh"
+mkdir -p "$FR/fake64"
+cp "$OUT/console.fake" "$FR/fake64/console.log"
+printf 'build_seconds=0\nrun_seconds=9\n' >"$FR/fake64/meta"
+if BENCH_COLD=1 BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 \
+	>"$OUT/cold.out" 2>&1 &&
+	jq -e '.cold.fake64.build_seconds == 42 and .cold.fake64.suites_seconds == 7 and
+		.cold.fake64.patch_rebuild_seconds >= 1 and (.cold.all.seconds | type) == "number" and
+		.rerun.all.arches == "fake64" and (.rerun.all.seconds | type) == "number" and
+		.speed.fake64.last_suites_seconds == 9' "$FR/bench.json" >/dev/null &&
+	grep -q '^Cold matrix (fake64, ccache off): [0-9]* s, measured now' "$OUT/cold.out" &&
+	BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 >"$OUT/recorded.out" 2>&1 &&
+	grep -q '^Cold matrix (fake64, ccache off): [0-9]* s, recorded by BENCH_COLD=1 on 20' "$OUT/recorded.out"; then
+	ok "bench.sh: BENCH_COLD measures and records, later runs report it as recorded; rerun timed"
+else
+	not_ok "bench.sh BENCH_COLD / rerun (see $OUT/cold.out, $OUT/recorded.out)"
+fi
