@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * riscv64 PTE encoding, as Linux 6.12 defines it (Sv39/48/57, 4K pages).
- * 6.12 has neither uffd-wp nor soft-dirty on riscv: the wp macros are 0
- * until the port fills them in.
+ * riscv64 PTE encoding: Linux 6.12 (Sv39/48/57, 4K pages) plus the ptemark
+ * uffd-wp port (arch-riscv/patches, reasoning in UFFD-WP.md). 6.12 has no
+ * soft-dirty on riscv.
  *
- * Free for the port: bit 4 (_PAGE_USER) in a swap PTE. A present PTE has
- * no free software bit: RSW 8-9 are SPECIAL and DEVMAP, and 54-60 are
- * reserved unless the CPU has Svrsw60t59b (bits 59-60 for software).
+ * uffd-wp: bit 60 in a present PTE (and huge PMD), a software bit only on
+ * CPUs with Svrsw60t59b; the kernel refuses uffd-wp at run time on others.
+ * Bit 4 (_PAGE_USER, meaningless there) in a swap PTE. RSW 8-9 are SPECIAL
+ * and DEVMAP; bit 59 stays free.
  *
  * The one description of this layout: the host tests, tools/layout.c and the
  * in-kernel KUnit test all compile this text. It is freestanding on purpose
@@ -32,14 +33,17 @@ typedef unsigned long long enc_val_t;
 #define ENC_PAGE_PRESENT	ENC_BIT(0)
 #define ENC_PAGE_PROT_NONE	ENC_BIT(5)	/* _PAGE_GLOBAL, read when !V */
 
-/* RSW: the two bits the privileged spec reserves for the supervisor */
-#define ENC_PTE_SW_MASK		ENC_GENMASK(9, 8)
+/*
+ * Bits the MMU ignores: RSW (8-9) always, 59-60 with Svrsw60t59b, which
+ * uffd-wp requires.
+ */
+#define ENC_PTE_SW_MASK		(ENC_GENMASK(9, 8) | ENC_GENMASK(60, 59))
 
-#define ENC_HAS_UFFD_WP		0
-#define ENC_PTE_UFFD_WP		0ULL
-#define ENC_PMD_UFFD_WP		0ULL
-#define ENC_SWP_UFFD_WP		0ULL
-#define ENC_PMD_SWP_UFFD_WP	0ULL
+#define ENC_HAS_UFFD_WP		1
+#define ENC_PTE_UFFD_WP		ENC_BIT(60)	/* _PAGE_UFFD_WP */
+#define ENC_PMD_UFFD_WP		ENC_BIT(60)	/* PMDs use the PTE format */
+#define ENC_SWP_UFFD_WP		ENC_BIT(4)	/* _PAGE_SWP_UFFD_WP */
+#define ENC_PMD_SWP_UFFD_WP	ENC_BIT(4)
 
 #define ENC_PTE_NONE		0ULL
 #define ENC_PTE_NONE_P(v)	((v) == 0)
@@ -69,7 +73,9 @@ typedef unsigned long long enc_val_t;
 #define ENC_PRESENT_FIELDS(F)						\
 	F(63, 1, HW, "N", "Svnapot: NAPOT range")			\
 	F(61, 2, HW, "PBMT", "Svpbmt: memory type")			\
-	F(54, 7, RSVD, "RSVD", "must be 0; 59-60 software with Svrsw60t59b") \
+	F(60, 1, UFFD, "UFFD_WP", "uffd-wp (Svrsw60t59b software bit)") \
+	F(59, 1, FREE, "-", "Svrsw60t59b software bit, unused")	\
+	F(54, 5, RSVD, "RSVD", "must be 0")				\
 	F(10, 44, HW, "PPN", "physical page number")			\
 	F(9, 1, SW, "DEVMAP", "RSW: ZONE_DEVICE mapping")		\
 	F(8, 1, SW, "SPECIAL", "RSW: no struct page")			\
@@ -87,7 +93,7 @@ typedef unsigned long long enc_val_t;
 	F(7, 5, TYPE, "TYPE", "swap type")				\
 	F(6, 1, FLAG, "EXCL", "PG_anon_exclusive (A)")			\
 	F(5, 1, ZERO, "PROTNONE", "0 (_PAGE_PROT_NONE), else present") \
-	F(4, 1, FREE, "-", "unused (U): uffd-wp candidate")		\
+	F(4, 1, UFFD, "UFFD_WP", "uffd-wp (U has no meaning here)")	\
 	F(1, 3, ZERO, "R/W/X", "0: not a leaf")				\
 	F(0, 1, ZERO, "V", "0: not valid")
 

@@ -17,11 +17,19 @@ mkdir -p "$RES"
 qemu=${QEMU_SYSTEM%% *}
 command -v "$qemu" >/dev/null || die "$ARCH_NAME: $qemu not found (scripts/setup.sh installs it)"
 
+# An arch may need extra arguments made at boot time (arch.conf QEMU_PREPARE).
+extra=""
+if [ -n "${QEMU_PREPARE:-}" ]; then
+	extra=$(GUEST_MEM=$GUEST_MEM GUEST_SMP=$GUEST_SMP QEMU_SYSTEM=$QEMU_SYSTEM \
+		"$ARCH_DIR/$QEMU_PREPARE" "$OUT" 2>"$RES/prepare.err") ||
+		die "$ARCH_NAME: $QEMU_PREPARE failed: $(tail -n 1 "$RES/prepare.err")"
+fi
+
 say "$ARCH_NAME" boot "$qemu, ${GUEST_SMP} cpus, ${GUEST_MEM}M, timeout ${GUEST_TIMEOUT}s (console: $LOGF)"
 t0=$(date +%s)
 # shellcheck disable=SC2086
 timeout -k 10 "$GUEST_TIMEOUT" $QEMU_SYSTEM -m "$GUEST_MEM" -smp "$GUEST_SMP" \
-	-nographic -no-reboot -kernel "$OUT/kernel.img" -initrd "$OUT/initramfs.cpio" \
+	-nographic -no-reboot -kernel "$OUT/kernel.img" -initrd "$OUT/initramfs.cpio" $extra \
 	-append "console=$CONSOLE panic=-1 oops=panic ${GUEST_CMDLINE:-}" \
 	</dev/null >"$LOGF" 2>"$RES/qemu.stderr"
 rc=$?
