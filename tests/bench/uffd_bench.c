@@ -100,6 +100,7 @@ struct pm_scan_arg {
 #endif
 
 #define PM_SOFT_DIRTY	(1ULL << 55)
+#define PM_UFFD_WP	(1ULL << 57)
 
 enum status { PASS, SKIP, FAIL };
 
@@ -315,6 +316,34 @@ static const char *lacks(uint64_t need)
 	return NULL;
 }
 
+/*
+ * How many of the pages pagemap shows uffd-wp protected (bit 57); -1 when
+ * pagemap cannot be read (the check is then left out), -2 out of memory.
+ */
+static long count_wp(char *p, size_t npages)
+{
+	uint64_t *buf = calloc(npages, sizeof(*buf));
+	size_t want = npages * sizeof(*buf), got = 0, i;
+	off_t off = (uintptr_t)p / psize * sizeof(*buf);
+	long n = 0;
+	ssize_t r;
+
+	if (!buf)
+		return -2;
+	while (pagemap_fd >= 0 && got < want) {
+		r = pread(pagemap_fd, (char *)buf + got, want - got, off + got);
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	if (got < want)
+		n = -1;
+	for (i = 0; n >= 0 && i < npages; i++)
+		n += !!(buf[i] & PM_UFFD_WP);
+	free(buf);
+	return n;
+}
+
 /* ---- wp_anon, wp_shmem: protect + unprotect a whole range ---------------- */
 
 static enum status fig_range(struct fig *f, bool shmem)
@@ -326,6 +355,7 @@ static enum status fig_range(struct fig *f, bool shmem)
 	const char *rs;
 	const char *why;
 	int fd = -1, i;
+	long n;
 
 	why = lacks(want);
 	if (why)
@@ -383,8 +413,22 @@ static enum status fig_range(struct fig *f, bool shmem)
 			tm[i] = now_ns() - tm0;
 		}
 	}
-	/* the range must be writable again after the unprotect */
-	a[range_bytes - 1] = 2;
+	/* what the kernel reports must match: all protected, then none */
+	n = count_wp(a, range_bytes / psize);
+	if (n == -2 || (n >= 0 && uffd_wp(fd, a, range_bytes, true))) {
+		fail(f, "%s", n == -2 ? "out of memory" : strerror(errno));
+		goto out;
+	}
+	if (n >= 0) {
+		size_t on = count_wp(a, range_bytes / psize);
+
+		uffd_wp(fd, a, range_bytes, false);
+		if (n || on != range_bytes / psize) {
+			fail(f, "pagemap shows %ld pages uffd-wp after unprotect, %zu of %zu after protect",
+			     n, on, range_bytes / psize);
+			goto out;
+		}
+	}
 	rs = ratios(tu, tm, reps);
 	mu = median(tu, reps);
 	mm = median(tm, reps);
