@@ -455,9 +455,21 @@ out:
 
 struct monitor {
 	int uffd, stop;		/* stop: read end of a pipe, written at the end */
+	char *base;		/* the registered range */
+	size_t len;
 	size_t handled, bad;	/* events unprotected; events not a wp fault */
 	int err;
 };
+
+/* The monitor failed: unregister, which wakes the writer, so it cannot hang. */
+static void *monitor_fail(struct monitor *m, int err)
+{
+	struct uffdio_range r = { .start = (uintptr_t)m->base, .len = m->len };
+
+	m->err = err;
+	ioctl(m->uffd, UFFDIO_UNREGISTER, &r);
+	return NULL;
+}
 
 static void *monitor_main(void *arg)
 {
@@ -472,16 +484,14 @@ static void *monitor_main(void *arg)
 		if (poll(pf, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			m->err = errno;
-			return NULL;
+			return monitor_fail(m, errno);
 		}
 		if (pf[1].revents)
 			return NULL;
 		if (read(m->uffd, &msg, sizeof(msg)) != sizeof(msg)) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
-			m->err = errno;
-			return NULL;
+			return monitor_fail(m, errno);
 		}
 		if (msg.event != UFFD_EVENT_PAGEFAULT ||
 		    !(msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP)) {
@@ -490,10 +500,8 @@ static void *monitor_main(void *arg)
 		}
 		/* unprotecting wakes the writer (no DONTWAKE) */
 		if (uffd_wp(m->uffd, (void *)(uintptr_t)(msg.arg.pagefault.address &
-				~(uint64_t)(psize - 1)), psize, false)) {
-			m->err = errno;
-			return NULL;
-		}
+				~(uint64_t)(psize - 1)), psize, false))
+			return monitor_fail(m, errno);
 		m->handled++;
 	}
 }
@@ -577,7 +585,7 @@ static enum status fig_fault(struct fig *f)
 	segv_len = len;
 
 	for (r = 0; r < fault_rounds; r++) {
-		struct monitor m = { .uffd = fd };
+		struct monitor m = { .uffd = fd, .base = a, .len = len };
 		pthread_t th;
 		int e;
 
