@@ -16,6 +16,9 @@ set -u
 . "$(dirname "$0")/lib.sh"
 [ $# -gt 0 ] || set -- ${ARCHES:-$(all_arches)}
 for a in "$@"; do arch_dir "$a" >/dev/null || die "unknown arch '$a' (known: $(all_arches | tr '\n' ' '))"; done
+# x86_64 first: the others are compared with it
+set -- $(for a in "$@"; do [ "$a" = x86_64 ] && echo "$a"; done) \
+	$(for a in "$@"; do [ "$a" != x86_64 ] && echo "$a"; done)
 
 T=$PTEMARK_TOP/tests/bench
 B=$RESULTS/bench

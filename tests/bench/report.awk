@@ -179,11 +179,16 @@ END {
 				printf "  %-8s not run: %s\n", a, guest[a, "status"]
 				continue
 			}
-			line = ""
+			line = best = ""
 			for (j = 1; j <= nfig; j++) {
 				f = figs[j]
 				if (!has(base, f))
 					continue
+				if (has(a, f) && fig[a, f, "ratio_best"] != "" && fig[base, f, "ratio_best"] > 0) {
+					rb = fig[a, f, "ratio_best"] / fig[base, f, "ratio_best"] - 1
+					best = best sprintf(", %s %+.0f%% %s", f, rb * 100, yes(rb <= 0.10 && rb >= -0.10))
+					drec("compare", a, f, "best_rel_pct", sprintf("%.1f", rb * 100))
+				}
 				if (!has(a, f)) {
 					line = line sprintf("; %s %s", f, cell(a, f))
 					continue
@@ -198,8 +203,13 @@ END {
 				drec("compare", a, f, "within_10pct", yes(within))
 			}
 			printf "  %-8s %s\n", a, substr(line, 3)
+			if (best != "")
+				printf "  %-8s fastest against fastest:%s\n", "", substr(best, 2)
 		}
 	}
+	if (nbase && nother)
+		print "  (under QEMU TCG each arch emulates signal delivery and TLB flushes at its own cost: the\n" \
+		      "  wp_fault and dirty ratios across arches say as much about the emulator as the kernel)"
 	line = ""
 	for (n = 1; n <= narch; n++) {
 		a = arches[n]
