@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Not a test: functions for scripts/zerocost.sh to disassemble. Each marker
- * operation is written three ways:
- *   api  - the generic helpers (make_pte_marker, pte_marker_test/_drop),
- *   open - open-coded the way 6.12 callers did it before the helpers,
- *   hand - bit operations straight on the arch's encoding (the model).
- * The helpers cost nothing when api == open; hand shows what the generic
- * swp_entry_t decoding (pte_to_swp_entry) itself costs on top.
+ * operation is written four ways:
+ *   api   - the generic helpers (make_pte_marker, pte_marker_test/_drop),
+ *   open  - open-coded the way 6.12 callers did it before the helpers,
+ *   model - the host model's decode (pm_*: type and offset taken apart),
+ *   hand  - the fewest bit operations on this arch's encoding (encoding.h)
+ *           a person would write: compare the type bits with the marker's,
+ *           test the marker bit.
+ * The helpers cost nothing when api has no more instructions than hand.
  */
 #include <linux/mm.h>
 #include <linux/swap.h>
@@ -25,8 +27,19 @@ DEFINE_COST(api, make, unsigned long,
 DEFINE_COST(open, make, unsigned long,
 	    return pte_val(swp_entry_to_pte(swp_entry(SWP_PTE_MARKER, PTE_MARKER_UFFD_WP))),
 	    void)
+DEFINE_COST(model, make, unsigned long,
+	    return pm_make(PM_MARKER_UFFD_WP), void)
 DEFINE_COST(hand, make, unsigned long,
 	    return PM_MAKE(PM_MARKER_UFFD_WP), void)
+
+/* x86 stores the offset inverted: XOR with the empty marker undoes that. */
+#define HAND_BASE	PM_MAKE(0)
+#define HAND_BITS(m)	(PM_MAKE(m) ^ HAND_BASE)
+
+static inline bool hand_is_marker(enc_val_t v)
+{
+	return enc_is_swap_pte(v) && !((v ^ HAND_BASE) & ENC_SWP_TYPE_MASK);
+}
 
 DEFINE_COST(api, test, bool,
 	    return pte_marker_test(__pte(v), PTE_MARKER_UFFD_WP), unsigned long v)
@@ -34,8 +47,11 @@ DEFINE_COST(open, test, bool,
 	    return is_pte_marker(__pte(v)) &&
 		   (pte_marker_get(pte_to_swp_entry(__pte(v))) & PTE_MARKER_UFFD_WP),
 	    unsigned long v)
-DEFINE_COST(hand, test, bool,
+DEFINE_COST(model, test, bool,
 	    return pm_test(v, PM_MARKER_UFFD_WP), unsigned long v)
+DEFINE_COST(hand, test, bool,
+	    return hand_is_marker(v) && ((v ^ HAND_BASE) & HAND_BITS(PM_MARKER_UFFD_WP)),
+	    unsigned long v)
 
 DEFINE_COST(api, drop, unsigned long,
 	    return pte_val(pte_marker_drop(__pte(v), PTE_MARKER_UFFD_WP)), unsigned long v)
@@ -49,5 +65,11 @@ DEFINE_COST(open, drop, unsigned long,
 		return pte_val(make_pte_marker(left));
 	    pte_clear(&init_mm, 0, &pte);
 	    return pte_val(pte), unsigned long v)
-DEFINE_COST(hand, drop, unsigned long,
+DEFINE_COST(model, drop, unsigned long,
 	    return pm_clear(v, PM_MARKER_UFFD_WP), unsigned long v)
+DEFINE_COST(hand, drop, unsigned long,
+	    enc_val_t left;
+	    if (!hand_is_marker(v))
+		return v;
+	    left = (v ^ HAND_BASE) & HAND_BITS(PM_MARKER_MASK & ~PM_MARKER_UFFD_WP);
+	    return left ? left ^ HAND_BASE : ENC_PTE_NONE, unsigned long v)
