@@ -470,6 +470,8 @@ static void read_suites(void)
 				 suites_path, lineno, tok[2]);
 			continue;
 		}
+		/* A slower emulated machine (or a loaded host) stretches them all. */
+		r->timeout *= param("timeout_scale", 1) ?: 1;
 		if (cl_parse_format(tok[3], &r->fmt)) {
 			snprintf(r->err, sizeof(r->err), "%s:%d: bad format '%s'",
 				 suites_path, lineno, tok[3]);
