@@ -253,8 +253,11 @@ END {
 			printf "  %s\n", rerun["all", "note"]
 		rerun_ok = rerun["all", "note"] == "" && !rerun["all", "exit"]
 	} else {
-		printf "No-change rerun of make matrix: not measured: %s\n", rerun["all", "skipped"]
+		printf "No-change rerun of make matrix: not measured now: %s\n", rerun["all", "skipped"]
 	}
+	if (("all" SUBSEP "rerun_seconds") in cold)
+		printf "No-change rerun in the BENCH_COLD sandbox (%s): %.1f s, %s\n", cold["all", "arches"],
+		       cold["all", "rerun_seconds"], cold["all", "source"]
 	for (n = 1; n <= narch; n++)
 		if ((arches[n] SUBSEP "skipped") in rerun)
 			printf "  %s left out: %s\n", arches[n], rerun[arches[n], "skipped"]
@@ -282,6 +285,10 @@ END {
 	if (("all" SUBSEP "seconds") in rerun && rerun_ok) {
 		printf "%s (%.1f s)\n", yes(rerun["all", "seconds"] <= 60), rerun["all", "seconds"]
 		drec("targets", "all", "-", "rerun_within_1min", yes(rerun["all", "seconds"] <= 60))
+	} else if (("all" SUBSEP "rerun_seconds") in cold) {
+		printf "%s (%.1f s, BENCH_COLD sandbox)\n", yes(cold["all", "rerun_seconds"] <= 60),
+		       cold["all", "rerun_seconds"]
+		drec("targets", "all", "-", "rerun_within_1min", yes(cold["all", "rerun_seconds"] <= 60))
 	} else {
 		printf "unknown\n"
 	}

@@ -181,6 +181,7 @@ if BENCH_COLD=1 BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts
 	jq -e '.cold.fake64.build_seconds == 42 and .cold.fake64.suites_seconds == 7 and
 		.cold.fake64.patch_rebuild_seconds >= 1 and (.cold.all.seconds | type) == "number" and
 		.rerun.all.arches == "fake64" and (.rerun.all.seconds | type) == "number" and
+		(.cold.all.rerun_seconds | type) == "number" and
 		.speed.fake64.last_suites_seconds == 9' "$FR/bench.json" >/dev/null &&
 	grep -q '^Cold matrix (fake64, ccache off): [0-9]* s, measured now' "$OUT/cold.out" &&
 	BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 >"$OUT/recorded.out" 2>&1 &&
