@@ -2,10 +2,13 @@
 # Everything for one arch: kernel, selftests, initramfs, boot. Each step
 # skips itself when its inputs are unchanged; results/<arch>/meta always
 # says how far it got, so the report can tell build, boot and test failures.
-# Usage: scripts/arch.sh ARCH_NAME
+# Usage: scripts/arch.sh ARCH_NAME [build|run]   (default: both, in order)
+# The Makefile runs the phases separately to boot one arch while the next
+# one builds.
 set -u
 . "$(dirname "$0")/lib.sh"
 load_arch "$1"
+phase=${2:-all}
 S=$PTEMARK_TOP/scripts
 mkdir -p "$RES"
 
@@ -20,12 +23,15 @@ write_meta() {	# write_meta build-status [reason]
 	} >"$RES/meta"
 }
 
-if ! "$S/kernel.sh" "$ARCH_NAME"; then
+# $OUT/ready: the build phase succeeded; when it failed it wrote meta.
+if [ "$phase" = run ]; then
+	[ -f "$OUT/ready" ] || exit 1
+elif ! rm -f "$OUT/ready" || ! "$S/kernel.sh" "$ARCH_NAME"; then
 	rm -f "$RES/run.meta" "$RES/console.log"
 	write_meta fail "$(tail -n 1 "$OUT/build.log")"
 	exit 1
 fi
-for step in selftests initramfs; do
+[ "$phase" = run ] || for step in selftests initramfs; do
 	if ! "$S/$step.sh" "$ARCH_NAME" 2>"$OUT/$step.err"; then
 		cat "$OUT/$step.err" >&2
 		cat "$OUT/$step.err" >>"$RES/build.log"
@@ -34,6 +40,9 @@ for step in selftests initramfs; do
 		exit 1
 	fi
 done
+
+[ "$phase" = run ] || touch "$OUT/ready"
+[ "$phase" = build ] && exit 0
 
 # Reuse the last results when neither the kernel nor the initramfs changed.
 run_inputs=$( { cat "$OUT/kernel.inputs"; sha256sum <"$OUT/initramfs.cpio";

@@ -90,5 +90,32 @@ check "TESTS that is not a directory is refused" sh -c "
 	! TESTS=$T/nonexistent sh $P/scripts/initramfs.sh fake64 2>&1 | grep -q . ||
 	TESTS=$T/nonexistent sh $P/scripts/initramfs.sh fake64 2>&1 | grep -q 'TESTS=.*is not a directory\|init does not build'"
 
+# The run phase never boots what a failed build phase left behind.
+printf 'echo booted >%s/booted\necho "ptemark-init: done"\n' "$T" >"$P/qemu.sh"
+check "a failed build phase is not followed by a boot" sh -c "
+	rm -f $T/booted; : >$BUILD/fake64/initramfs.cpio;
+	! PATCHES=$T/bad sh $P/scripts/arch.sh fake64 build >/dev/null 2>&1 &&
+	! sh $P/scripts/arch.sh fake64 run >/dev/null 2>&1 &&
+	[ ! -e $T/booted ] && grep -qx build=fail $RESULTS/fake64/meta"
+
+# QEMU_PREPARE: an arch's script adds QEMU arguments; its failure is named.
+: >"$BUILD/fake64/kernel.img"
+cat >"$P/qemu.sh" <<QEMU
+echo "\$*" >$T/qemu.args
+echo "ptemark-init: done"
+QEMU
+printf 'echo "-dtb $1/x.dtb"\n' >"$P/arch-fake/prep-ok.sh"
+printf 'echo "no dtc here" >&2\nexit 1\n' >"$P/arch-fake/prep-bad.sh"
+chmod +x "$P/arch-fake/prep-ok.sh" "$P/arch-fake/prep-bad.sh"
+check "QEMU_PREPARE's output reaches QEMU's command line" sh -c "
+	echo QEMU_PREPARE=prep-ok.sh >>$P/arch-fake/arch.conf &&
+	GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
+	grep -q -- '-dtb $BUILD/fake64/x.dtb' $T/qemu.args"
+check "a failing QEMU_PREPARE is an error that names it" sh -c "
+	sed -i 's/prep-ok.sh/prep-bad.sh/' $P/arch-fake/arch.conf &&
+	! GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 2>$T/prep.err &&
+	grep -q 'prep-bad.sh failed: no dtc here' $T/prep.err"
+sed -i '/^QEMU_PREPARE=/d' "$P/arch-fake/arch.conf"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
