@@ -2,6 +2,8 @@
 # Pack one arch's initramfs: the static init, the suites and their list,
 # and the user's extra tests (TESTS=<dir>, every *.c cross-compiled).
 # Usage: scripts/initramfs.sh ARCH_NAME
+# GUEST_SUITES="regress soft-dirty" packs only those suites' lines of
+# guest/suites (first column); default: all.
 set -u
 . "$(dirname "$0")/lib.sh"
 load_arch "$1"
@@ -17,11 +19,26 @@ mkdir -p "$OUT/extra"
 # an identical initramfs lets scripts/arch.sh reuse the last results.
 inputs=$( { cat "$G/init.c" "$G/classify.c" "$G/classify.h" "$G/suites" "$0" \
 	"$OUT/bin/.inputs" "$OUT/kernel.inputs"; echo "$CC $CFLAGS ${TESTS:-}";
+	echo "suites: ${GUEST_SUITES:-}";
 	[ -n "${TESTS:-}" ] && cat "$TESTS"/*.c 2>/dev/null; } | sha256sum | cut -c1-16)
 if [ -f "$OUT/initramfs.cpio" ] && [ "$(cat "$OUT/initramfs.inputs" 2>/dev/null)" = "$inputs" ]; then
 	exit 0
 fi
 rm -f "$OUT/initramfs.inputs"
+
+# The suite list the guest gets: guest/suites, or only GUEST_SUITES' lines.
+suites=$OUT/suites
+if [ -n "${GUEST_SUITES:-}" ]; then
+	known=$(sed -n 's/^\([^#[:space:]][^[:space:]]*\).*/\1/p' "$G/suites" | sort -u)
+	for s in $GUEST_SUITES; do
+		echo "$known" | grep -qxF -- "$s" ||
+			die "GUEST_SUITES: unknown suite '$s' (guest/suites has: $(echo "$known" | tr "\n" " "))"
+	done
+	awk -v want=" $(echo "$GUEST_SUITES" | tr -s '[:space:]' ' ') " '/^#/ || /^[[:space:]]*$/ || index(want, " " $1 " ")' \
+		"$G/suites" >"$suites"
+else
+	cp "$G/suites" "$suites"
+fi
 
 say "$ARCH_NAME" initramfs "static init, $(ls "$OUT/bin" | wc -l) suite binaries${TESTS:+, extra tests from $TESTS}"
 $CC $CFLAGS -o "$OUT/init" "$G/init.c" "$G/classify.c" >>"$LOG" 2>&1 ||
@@ -45,7 +62,7 @@ list=$OUT/initramfs.list
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	for d in /bin /etc /etc/ptemark /extra /proc /sys /tmp; do echo "dir $d 0755 0 0"; done
 	echo "file /init $OUT/init 0755 0 0"
-	echo "file /etc/ptemark/suites $G/suites 0644 0 0"
+	echo "file /etc/ptemark/suites $suites 0644 0 0"
 	for b in "$OUT/bin"/*; do echo "file /bin/$(basename "$b") $b 0755 0 0"; done
 	for b in "$OUT/extra"/*; do [ -f "$b" ] && echo "file /extra/$(basename "$b") $b 0755 0 0"; done
 } >"$list"
