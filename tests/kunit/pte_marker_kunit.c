@@ -180,6 +180,28 @@ static void pte_marker_drop_test(struct kunit *test)
 			(u64)ENC_PTE_NONE);
 }
 
+/*
+ * A marker may also carry the swap-pte uffd-wp flag (PAGEMAP_SCAN sets it
+ * on any swap pte): it still drops to the arch's empty PTE. And a literal
+ * 0, what a path that wrote __pte(0) would leave, is empty only where the
+ * model says so (not on s390, where it is a swap entry).
+ */
+static void pte_marker_drop_flagged(struct kunit *test)
+{
+	pte_t flagged = pte_swp_mkuffd_wp(make_pte_marker(PTE_MARKER_UFFD_WP));
+	pte_t cleared = flagged;
+
+	pte_clear(&init_mm, 0, &cleared);
+	KUNIT_EXPECT_TRUE(test, is_pte_marker(flagged));
+	KUNIT_EXPECT_TRUE(test, pte_marker_test(flagged, PTE_MARKER_UFFD_WP));
+	KUNIT_EXPECT_TRUE(test, pte_none(pte_marker_drop(flagged, PTE_MARKER_UFFD_WP)));
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(pte_marker_drop(flagged, PTE_MARKER_UFFD_WP)),
+			(u64)ENC_PTE_NONE);
+	KUNIT_EXPECT_EQ(test, (u64)pte_val(cleared), (u64)ENC_PTE_NONE);
+	KUNIT_EXPECT_EQ(test, (bool)pte_none(__pte(0)), (bool)enc_pte_none(0));
+	KUNIT_EXPECT_EQ(test, (bool)is_swap_pte(__pte(0)), (bool)enc_is_swap_pte(0));
+}
+
 static pte_t sample_present_pte(void)
 {
 	return pfn_pte(0x1234, vm_get_page_prot(VM_READ));
@@ -238,6 +260,7 @@ static struct kunit_case pte_marker_cases[] = {
 	KUNIT_CASE(pte_marker_make_test),
 	KUNIT_CASE(pte_marker_distinct),
 	KUNIT_CASE(pte_marker_drop_test),
+	KUNIT_CASE(pte_marker_drop_flagged),
 	KUNIT_CASE(pte_marker_present_wp),
 	KUNIT_CASE(pte_marker_pmd_wp),
 	{}
