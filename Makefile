@@ -5,9 +5,12 @@
 #                 arch's declared expectations (arch-*/expect)
 #   make layout   each arch's PTE bit maps, text and results/layout/*.svg
 #   make bench    uffd-wp vs mprotect cost per arch; results/bench.json
+#   make mutants  put each known bug back, check the suites catch it
+#                 [MUTANTS="name..."]; results/mutants.json
 #
 # Options: ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
-#          GUEST_TIMEOUT=<s>  JOBS=<n>  MATRIX_JOBS=<n>  (see README.md)
+#          GUEST_TIMEOUT=<s>  GUEST_SUITES="regress ..."  JOBS=<n>
+#          MATRIX_JOBS=<n>  (see README.md)
 
 SHELL    := /bin/sh
 TOP      := $(CURDIR)
@@ -20,14 +23,14 @@ EXPECT   := $(foreach a,$(ARCHES),--expect $(a)=$(dir $(shell grep -lx 'ARCH_NAM
 
 # Progress lines count seconds from the start of this make.
 export PTEMARK_T0 := $(shell date +%s)
-export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP JOBS ARCHES
+export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES JOBS ARCHES
 
-.PHONY: all layout matrix check matrix-run test-host setup clean distclean help FORCE
+.PHONY: all layout matrix check matrix-run test-host setup clean distclean help mutants FORCE
 
 all: help
 
 help:
-	@sed -n '2,11s/^# \{0,1\}//p' Makefile
+	@sed -n '2,14s/^# \{0,1\}//p' Makefile
 
 setup:
 	@unknown="$(filter-out $(ALL_ARCHES),$(ARCHES))"; \
@@ -56,6 +59,11 @@ matrix: matrix-run $(REPORT)
 
 check: test-host matrix-run $(REPORT)
 	@$(REPORT) $(EXPECT) $(RESULTS) $(ARCHES)
+
+# Known bugs put back one at a time (tests/mutants/), each built, booted and
+# run on every arch where it applies; not part of check (see README.md).
+mutants: setup $(REPORT)
+	@scripts/mutants.sh $(MUTANTS)
 
 # uffd-wp's run-time cost against mprotect and soft-dirty in each arch's
 # guest, matrix speed and zero cost; never fails on a slow day (README.md).
