@@ -216,6 +216,11 @@ static void pte_marker_present_wp(struct kunit *test)
 			(bool)ENC_HAS_UFFD_WP);
 	if (!IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP))
 		kunit_skip(test, "no HAVE_ARCH_USERFAULTFD_WP on this arch");
+	/* The arch can need a CPU feature for its present-PTE bit. */
+	if (!arch_uffd_wp_supported(&init_mm, NULL)) {
+		KUNIT_EXPECT_FALSE(test, pte_uffd_wp(pte_mkuffd_wp(pte)));
+		kunit_skip(test, "this CPU cannot hold uffd-wp in a present PTE");
+	}
 
 	KUNIT_EXPECT_TRUE(test, pte_present(pte));
 	KUNIT_EXPECT_FALSE(test, pte_uffd_wp(pte));
@@ -235,6 +240,8 @@ static void pte_marker_pmd_wp(struct kunit *test)
 
 	if (!has_transparent_hugepage())
 		kunit_skip(test, "no transparent huge pages on this machine");
+	if (!arch_uffd_wp_supported(&init_mm, NULL))
+		kunit_skip(test, "this CPU cannot hold uffd-wp in a present PMD");
 	KUNIT_EXPECT_TRUE(test, pmd_uffd_wp(pmd_mkuffd_wp(pmd)));
 	KUNIT_EXPECT_EQ(test, (u64)(pmd_val(pmd_mkuffd_wp(pmd)) ^ pmd_val(pmd_wrprotect(pmd))),
 			(u64)ENC_PMD_UFFD_WP);
@@ -253,6 +260,60 @@ static void pte_marker_pmd_wp(struct kunit *test)
 #endif
 }
 
+/*
+ * pte_marker_test() and pte_marker_drop() read the PTE bits directly; they
+ * must answer exactly as the swp_entry_t decode 6.12 callers open-code,
+ * for markers (with swap flags too), every swap type, none and present.
+ */
+static bool open_test(pte_t pte, pte_marker mask)
+{
+	return is_pte_marker(pte) && (pte_marker_get(pte_to_swp_entry(pte)) & mask);
+}
+
+static u64 open_drop(pte_t pte, pte_marker mask)
+{
+	pte_marker left;
+
+	if (!is_pte_marker(pte))
+		return pte_val(pte);
+	left = pte_marker_get(pte_to_swp_entry(pte)) & ~mask;
+	return left ? pte_val(make_pte_marker(left)) : pte_val(pte_empty());
+}
+
+static void pte_marker_api_matches_open(struct kunit *test)
+{
+	pte_t ptes[3 * 4 + MAX_SWAPFILES_SHIFT * 8 + 2];
+	unsigned int n = 0, i, j, t, m;
+
+	for (i = 0; i < ARRAY_SIZE(markers); i++) {
+		pte_t mk = make_pte_marker(markers[i]);
+
+		ptes[n++] = mk;
+		ptes[n++] = pte_swp_mkexclusive(mk);
+		ptes[n++] = pte_swp_mksoft_dirty(mk);
+		ptes[n++] = pte_swp_mkuffd_wp(mk);
+	}
+	for (t = 0; t < MAX_SWAPFILES_SHIFT; t++) {
+		unsigned int type = (1U << t) | (t ? 1 : 0);
+
+		for (j = 0; j < 8; j++)
+			ptes[n++] = swp_entry_to_pte(swp_entry(type, offset_at(j, 8)));
+	}
+	ptes[n++] = pte_empty();
+	ptes[n++] = sample_present_pte();
+	KUNIT_ASSERT_LE(test, n, (unsigned int)ARRAY_SIZE(ptes));
+
+	for (i = 0; i < n; i++) {
+		for (m = 1; m <= PTE_MARKER_MASK; m++) {
+			KUNIT_EXPECT_EQ_MSG(test, pte_marker_test(ptes[i], m), open_test(ptes[i], m),
+					    "pte %#llx mask %u", (u64)pte_val(ptes[i]), m);
+			KUNIT_EXPECT_EQ_MSG(test, (u64)pte_val(pte_marker_drop(ptes[i], m)),
+					    open_drop(ptes[i], m),
+					    "pte %#llx mask %u", (u64)pte_val(ptes[i]), m);
+		}
+	}
+}
+
 static struct kunit_case pte_marker_cases[] = {
 	KUNIT_CASE(pte_marker_offset_width),
 	KUNIT_CASE(pte_marker_swap_roundtrip),
@@ -263,6 +324,7 @@ static struct kunit_case pte_marker_cases[] = {
 	KUNIT_CASE(pte_marker_drop_flagged),
 	KUNIT_CASE(pte_marker_present_wp),
 	KUNIT_CASE(pte_marker_pmd_wp),
+	KUNIT_CASE(pte_marker_api_matches_open),
 	{}
 };
 
