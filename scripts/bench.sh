@@ -199,7 +199,7 @@ for a in "$@"; do
 	if [ ! -f "$OUT/kernel.img" ] || ! grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null ||
 		[ ! -f "$RES/meta" ]; then
 		why="no complete matrix run"
-	elif pgrep -f "scripts/arch\.sh $a\$" >/dev/null 2>&1; then
+	elif pgrep -f "scripts/arch\.sh $a( |\$)" >/dev/null 2>&1; then
 		why="a matrix or mutants run of $a is in progress"
 	else
 		newer=$(cd "$PTEMARK_TOP" && find generic guest tests/kunit tests/regress "$ARCH_DIR" \
@@ -241,26 +241,38 @@ else
 fi
 
 # Cold build and a rebuild after one arch's patches change: only on demand.
+# They run on a snapshot of the project: others may edit it meanwhile, and
+# a cold build takes long enough for that to matter.
 COLD=$B/cold.tsv
 if [ -n "${BENCH_COLD:-}" ]; then
-	cb=$BB/cold cr=$B/cold
+	cb=$BB/cold cr=$B/cold snap=$BB/cold-tree
 	say all bench "BENCH_COLD=1: cold make matrix in $cb (ccache off), then a rebuild per arch"
-	rm -rf "$cb" "$cr"
-	mkdir -p "$cb" "$cr"
+	rm -rf "$cb" "$cr" "$snap"
+	mkdir -p "$cb" "$cr" "$snap"
+	(cd "$PTEMARK_TOP" && tar cf - --exclude=./build --exclude=./results --exclude=./.git .) |
+		(cd "$snap" && tar xf -) || die "cannot snapshot the project into $snap"
+	tree=$(git -C "$PTEMARK_TOP" rev-parse --short HEAD 2>/dev/null)
+	[ -z "$(git -C "$PTEMARK_TOP" status --porcelain 2>/dev/null)" ] || tree="$tree + uncommitted changes"
 	now=$(date -u '+%FT%TZ')
 	: >"$COLD.new"
+	cold_make() {	# cold_make VAR=VALUE ARCH...: make matrix on the snapshot, in the sandbox
+		e=$1
+		shift
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u PTEMARK_TOP "$e" make -C "$snap" \
+			--no-print-directory matrix ARCHES="$*" BUILD="$cb" RESULTS="$cr"
+	}
 	t0=$(date +%s)
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL CCACHE_DISABLE=1 make -C "$PTEMARK_TOP" --no-print-directory \
-		matrix ARCHES="$*" BUILD="$cb" RESULTS="$cr" >"$B/cold.log" 2>&1
+	cold_make CCACHE_DISABLE=1 "$@" >"$B/cold.log" 2>&1
 	rc=$?
 	printf 'cold\tall\t-\t%s\t%s\n' seconds "$(($(date +%s) - t0))" arches "$*" at "$now" \
-		exit "$rc" >>"$COLD.new"
-	# the sandbox is up to date now: a no-change rerun there is one for sure
+		exit "$rc" tree "${tree:-unknown}" >>"$COLD.new"
+	# nothing changed since: a no-change rerun there is one for sure
 	t0=$(date +%s.%N)
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$PTEMARK_TOP" --no-print-directory \
-		matrix ARCHES="$*" BUILD="$cb" RESULTS="$cr" >"$B/cold-rerun.log" 2>&1
+	cold_make BENCH_PHASE=rerun "$@" >"$B/cold-rerun.log" 2>&1
 	printf 'cold\tall\t-\trerun_seconds\t%s\n' "$(echo "$t0 $(date +%s.%N)" |
 		awk '{ printf "%.2f", $2 - $1 }')" >>"$COLD.new"
+	grep -qE ' (kernel +building|boot +qemu)' "$B/cold-rerun.log" &&
+		printf 'cold\tall\t-\trerun_note\trebuilt or booted: not a no-change rerun\n' >>"$COLD.new"
 	for a in "$@"; do
 		load_arch "$a"
 		printf 'cold\t%s\t-\tbuild_seconds\t%s\n' "$a" "$(cat "$cb/$a/build.seconds" 2>/dev/null)" >>"$COLD.new"
@@ -271,12 +283,12 @@ if [ -n "${BENCH_COLD:-}" ]; then
 		[ -f "$cb/$a/kernel.inputs" ] || continue
 		echo changed >"$cb/$a/kernel.inputs"
 		t0=$(date +%s)
-		BUILD=$cb RESULTS=$cr "$PTEMARK_TOP/scripts/arch.sh" "$a" >>"$B/cold.log" 2>&1
+		env -u PTEMARK_TOP BUILD="$cb" RESULTS="$cr" "$snap/scripts/arch.sh" "$a" >>"$B/cold.log" 2>&1
 		printf 'cold\t%s\t-\t%s\t%s\n' "$a" patch_rebuild_seconds "$(($(date +%s) - t0))" >>"$COLD.new"
 	done
 	mv "$COLD.new" "$COLD"
 	# a sandbox for the measurement only (a whole source tree per arch)
-	rm -rf "$cb"
+	rm -rf "$cb" "$snap"
 	rec cold all - source "measured now (BENCH_COLD=1)"
 	cat "$COLD" >>"$DATA"
 elif [ -f "$COLD" ]; then
@@ -299,7 +311,7 @@ awk 'NR > 1 && NF >= 6 { printf "zerocost\t%s\t%s\tapi\t%s\nzerocost\t%s\t%s\top
 awk -F '\t' -v svg="$RESULTS/bench.svg" -v derived="$B/derived.tsv" -f "$T/report.awk" "$DATA" ||
 	die "tests/bench/report.awk failed on $DATA"
 cat "$DATA" "$B/derived.tsv" | jq -Rn --arg date "$(date -u '+%FT%TZ')" '
-	def val($k): if ($k | test("^(kernel|kernel_inputs|uffd_api_features|reason|status|note|source|skipped|arches)$"))
+	def val($k): if ($k | test("^(kernel|kernel_inputs|uffd_api_features|reason|status|note|rerun_note|source|skipped|arches|tree)$"))
 		then . else (tonumber? // (if . == "yes" then true elif . == "no" then false else . end)) end;
 	reduce (inputs | split("\t")) as $r ({ generated: $date };
 		if $r[2] == "-" then setpath([$r[0], $r[1], $r[3]]; $r[4] | val($r[3]))

@@ -256,14 +256,15 @@ END {
 		printf "No-change rerun of make matrix: not measured now: %s\n", rerun["all", "skipped"]
 	}
 	if (("all" SUBSEP "rerun_seconds") in cold)
-		printf "No-change rerun in the BENCH_COLD sandbox (%s): %.1f s, %s\n", cold["all", "arches"],
-		       cold["all", "rerun_seconds"], cold["all", "source"]
+		printf "No-change rerun in the BENCH_COLD sandbox (%s): %.1f s, %s%s\n", cold["all", "arches"],
+		       cold["all", "rerun_seconds"], cold["all", "source"],
+		       cold["all", "rerun_note"] == "" ? "" : " (" cold["all", "rerun_note"] ")"
 	for (n = 1; n <= narch; n++)
 		if ((arches[n] SUBSEP "skipped") in rerun)
 			printf "  %s left out: %s\n", arches[n], rerun[arches[n], "skipped"]
 	if (("all" SUBSEP "seconds") in cold) {
-		printf "Cold matrix (%s, ccache off): %d s, %s\n", cold["all", "arches"], cold["all", "seconds"],
-		       cold["all", "source"]
+		printf "Cold matrix (%s, ccache off): %d s, %s, tree %s\n", cold["all", "arches"], cold["all", "seconds"],
+		       cold["all", "source"], cold["all", "tree"]
 		for (n = 1; n <= narch; n++) {
 			a = arches[n]
 			if ((a SUBSEP "build_seconds") in cold)
@@ -285,7 +286,7 @@ END {
 	if (("all" SUBSEP "seconds") in rerun && rerun_ok) {
 		printf "%s (%.1f s)\n", yes(rerun["all", "seconds"] <= 60), rerun["all", "seconds"]
 		drec("targets", "all", "-", "rerun_within_1min", yes(rerun["all", "seconds"] <= 60))
-	} else if (("all" SUBSEP "rerun_seconds") in cold) {
+	} else if (("all" SUBSEP "rerun_seconds") in cold && cold["all", "rerun_note"] == "") {
 		printf "%s (%.1f s, BENCH_COLD sandbox)\n", yes(cold["all", "rerun_seconds"] <= 60),
 		       cold["all", "rerun_seconds"]
 		drec("targets", "all", "-", "rerun_within_1min", yes(cold["all", "rerun_seconds"] <= 60))
