@@ -171,6 +171,7 @@ matrix:
 	@echo abc >$(BUILD)/fake64/kernel.inputs
 	@echo run_seconds=7 >$(RESULTS)/fake64/meta
 	@echo "fake64 kernel up to date"
+	@echo "ccache_disable=$$CCACHE_DISABLE" >>$(RESULTS)/ccache.env
 MK
 printf '#!/bin/sh\nsleep 1\n' >"$P/scripts/arch.sh"
 mkdir -p "$FR/fake64"
@@ -184,6 +185,8 @@ if BENCH_COLD=1 BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts
 		(.cold.all.rerun_seconds | type) == "number" and
 		.speed.fake64.last_suites_seconds == 9' "$FR/bench.json" >/dev/null &&
 	grep -q '^Cold matrix (fake64, ccache off): [0-9]* s, measured now' "$OUT/cold.out" &&
+	[ "$(cat "$FR/bench/cold/ccache.env" "$FR/bench/rerun/ccache.env" | tr '\n' ' ')" = \
+		"ccache_disable=1 ccache_disable= ccache_disable= " ] &&
 	BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 >"$OUT/recorded.out" 2>&1 &&
 	grep -q '^Cold matrix (fake64, ccache off): [0-9]* s, recorded by BENCH_COLD=1 on 20' "$OUT/recorded.out"; then
 	ok "bench.sh: BENCH_COLD measures and records, later runs report it as recorded; rerun timed"
