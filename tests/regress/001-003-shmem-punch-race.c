@@ -22,6 +22,13 @@
  *               write-protect fault for each before its write lands;
  *   *-data      the pages outside the hole keep their checksummed contents,
  *               the hole reads zero, and every write sticks.
+ * And the upstream answer itself, directly:
+ *   001-no-fault-around  a read fault in a uffd-wp registered shmem VMA maps
+ *               that one page, not its cached neighbours. With PTE markers
+ *               the races above stay safe even with fault-around back (it
+ *               never installs over a marker), so only this test sees
+ *               uffd_disable_fault_around() lose VM_UFFD_WP (mutant
+ *               fault-around-uffd-wp).
  *
  * Kernel changes that make these tests fail:
  * - zap_pte_range()/zap_install_uffd_wp_if_needed() not leaving a uffd-wp
@@ -297,12 +304,76 @@ static void run(enum punch how, const char *tag)
 	close(r.memfd);
 }
 
+/* ---- fault-around ----------------------------------------------------------- */
+
+#define FA_NP	32	/* two 64 KiB fault-around windows with 4 KiB pages */
+#define FA_PAGE	8	/* the page read: inside the first window */
+
+/* Zap the mapping, read one page: how many other pages got mapped? */
+static size_t fa_neighbours(int pm, char *area)
+{
+	size_t p, n = 0;
+
+	madvise(area, FA_NP * psize, MADV_DONTNEED);
+	(void)*(volatile char *)(area + FA_PAGE * psize);
+	for (p = 0; p < FA_NP; p++)
+		if (p != FA_PAGE && (pagemap_get(pm, area + p * psize) & PM_PRESENT))
+			n++;
+	return n;
+}
+
+/*
+ * The same memfd mapped twice: unregistered (the control: fault-around
+ * maps the cached neighbours there, else it is off on this kernel and the
+ * test cannot tell) and registered for uffd-wp, nothing protected.
+ */
+static void test_no_fault_around(void)
+{
+	const char *name = "001-no-fault-around";
+	size_t p, n_ctl, n_reg;
+	char *ctl, *reg;
+	int memfd, uffd, pm;
+
+	ctl = map_shmem(FA_NP, &memfd);
+	uffd = uffd_new(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_WP_HUGETLBFS_SHMEM);
+	pm = pagemap_open();
+	reg = ctl ? mmap(NULL, FA_NP * psize, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 memfd, 0) : MAP_FAILED;
+	if (!ctl || reg == MAP_FAILED || uffd < 0 || pm < 0 ||
+	    madvise(reg, FA_NP * psize, MADV_NOHUGEPAGE) ||
+	    uffd_register_wp(uffd, reg, FA_NP * psize)) {
+		ktap_fail(name, "set-up: %s", strerror(errno));
+		return;
+	}
+	for (p = 0; p < FA_NP; p++)
+		page_fill(ctl + p * psize, p, 1);	/* all in the page cache */
+	n_ctl = fa_neighbours(pm, ctl);
+	n_reg = fa_neighbours(pm, reg);
+	ktap_diag("%s: a read fault mapped %zu neighbours unregistered, %zu registered",
+		  name, n_ctl, n_reg);
+	if (n_reg)
+		ktap_fail(name, "a read fault in a uffd-wp registered VMA mapped %zu "
+			  "neighbouring pages (fault-around; unregistered: %zu)",
+			  n_reg, n_ctl);
+	else if (!n_ctl)
+		ktap_skip(name, "no fault-around on this kernel, not even unregistered");
+	else
+		ktap_ok(name);
+	uffd_unregister(uffd, reg, FA_NP * psize);
+	close(uffd);
+	close(pm);
+	munmap(reg, FA_NP * psize);
+	munmap(ctl, FA_NP * psize);
+	close(memfd);
+}
+
 int main(void)
 {
 	static const char *names[] = {
 		"001-punch-race-wp-bit", "001-punch-race-wp-fault",
 		"001-punch-race-data", "003-remove-race-wp-bit",
 		"003-remove-race-wp-fault", "003-remove-race-data",
+		"001-no-fault-around",
 	};
 	char reason[300];
 	size_t i;
@@ -316,5 +387,6 @@ int main(void)
 	}
 	run(PUNCH_FALLOCATE, "001-punch");
 	run(PUNCH_MADV_REMOVE, "003-remove");
+	test_no_fault_around();
 	return ktap_exit();
 }
