@@ -301,10 +301,18 @@ fi
 # ---- 3. zero cost ----------------------------------------------------------
 
 RESULTS=$B "$PTEMARK_TOP/scripts/zerocost.sh" "$@" >/dev/null 2>&1
-awk 'NR > 1 && NF >= 6 { printf "zerocost\t%s\t%s\tapi\t%s\nzerocost\t%s\t%s\topen\t%s\nzerocost\t%s\t%s\thand\t%s\nzerocost\t%s\t%s\tapi_eq_open\t%s\n",
-	$1, $2, $3, $1, $2, $4, $1, $2, $5, $1, $2, ($6 == "yes" ? "yes" : "no") }
-	NR > 1 && NF < 6 { printf "zerocost\t%s\t-\tnote\t%s\n", $1, substr($0, index($0, "(")) }' \
-	"$B/zerocost.txt" >>"$DATA"
+# Its columns by its header: the counts, then a verdict (maybe two words).
+awk '
+	NR == 1 { for (i = 3; i <= NF; i++) col[i] = $i; last = col[NF]; next }
+	/\(not built/ { printf "zerocost\t%s\t-\tnote\t%s\n", $1, substr($0, index($0, "(")); next }
+	NF >= 3 {
+		for (i = 3; i <= NF && $i ~ /^[0-9]+$/; i++)
+			printf "zerocost\t%s\t%s\t%s\t%s\n", $1, $2, col[i], $i
+		v = ""
+		for (; i <= NF; i++)
+			v = v (v == "" ? "" : " ") $i
+		printf "zerocost\t%s\t%s\t%s\t%s\n", $1, $2, last, v
+	}' "$B/zerocost.txt" >>"$DATA"
 
 # ---- 4. the table, bench.json, bench.svg -------------------------------------
 
@@ -317,6 +325,9 @@ cat "$DATA" "$B/derived.tsv" | jq -Rn --arg date "$(date -u '+%FT%TZ')" '
 		if $r[2] == "-" then setpath([$r[0], $r[1], $r[3]]; $r[4] | val($r[3]))
 		else setpath([$r[0], $r[1], $r[2], $r[3]]; $r[4] | val($r[3])) end)' \
 	>"$RESULTS/bench.json" || die "jq could not write $RESULTS/bench.json"
+echo
+echo "Zero cost: instructions per marker op, from each kernel's mm/pte_marker_cost.o (scripts/zerocost.sh)"
+cat "$B/zerocost.txt"
 say all bench "results/bench.json, results/bench.svg, logs in results/bench/"
 bad=$(awk -F '\t' '$1 == "fig" && $4 == "result" && $5 == "fail" { printf " %s/%s", $2, $3 }' "$DATA")
 [ -z "$bad" ] || die "figures failed (a syscall or a tracker's correctness check):$bad; see results/bench/<arch>/console.log"

@@ -1,8 +1,9 @@
 # The bench report: reads scripts/bench.sh's records (section, arch, item,
-# key, value; tab-separated), prints the tables, writes the SVG chart to
-# -v svg=FILE and the comparisons it derives, as records, to -v derived=FILE.
-# POSIX awk (Debian's mawk). Nothing here judges: the issue's targets are
-# reported, never enforced.
+# key, value; tab-separated), prints the tables (bench.sh then adds the one
+# of scripts/zerocost.sh), writes the SVG chart to -v svg=FILE and the
+# comparisons it derives, as records, to -v derived=FILE. POSIX awk
+# (Debian's mawk). Nothing here judges: the issue's targets are reported,
+# never enforced.
 
 function add_arch(a) {
 	if (a == "all" || a in seen_arch)
@@ -89,12 +90,6 @@ BEGIN {
 		rerun[a, k] = v
 	} else if (s == "cold") {
 		cold[a, k] = v
-	} else if (s == "zerocost") {
-		if (!(a in zc_seen)) {
-			zc_seen[a] = 1
-			zc_arch[++nzc] = a
-		}
-		zc[a, i, k] = v
 	}
 }
 
@@ -292,23 +287,6 @@ END {
 		drec("targets", "all", "-", "rerun_within_1min", yes(cold["all", "rerun_seconds"] <= 60))
 	} else {
 		printf "unknown\n"
-	}
-
-	# ---- zero cost ----
-	print ""
-	print "Zero cost: instructions per marker op, from each kernel's mm/pte_marker_cost.o (scripts/zerocost.sh)"
-	printf "%-8s %-5s %5s %5s %5s  %s\n", "arch", "op", "api", "open", "hand", "api==open"
-	for (n = 1; n <= nzc; n++) {
-		a = zc_arch[n]
-		if ((a SUBSEP "-" SUBSEP "note") in zc) {
-			printf "%-8s %s\n", a, zc[a, "-", "note"]
-			continue
-		}
-		split("make test drop", ops, " ")
-		for (j = 1; j <= 3; j++)
-			if ((a SUBSEP ops[j] SUBSEP "api") in zc)
-				printf "%-8s %-5s %5s %5s %5s  %s\n", a, ops[j], zc[a, ops[j], "api"],
-				       zc[a, ops[j], "open"], zc[a, ops[j], "hand"], zc[a, ops[j], "api_eq_open"]
 	}
 
 	write_svg()
