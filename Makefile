@@ -23,9 +23,9 @@ EXPECT   := $(foreach a,$(ARCHES),--expect $(a)=$(dir $(shell grep -lx 'ARCH_NAM
 
 # Progress lines count seconds from the start of this make.
 export PTEMARK_T0 := $(shell date +%s)
-export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES JOBS ARCHES
+export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES
 
-.PHONY: all layout matrix check matrix-run test-host setup clean distclean help mutants FORCE
+.PHONY: all layout zerocost matrix check matrix-run test-host setup clean distclean help mutants FORCE
 
 all: help
 
@@ -44,15 +44,26 @@ $(REPORT): tools/report.c
 
 # One arch's failure must not stop the others: each arch target always
 # succeeds here, and the report decides the exit status.
-arch-run-%: setup FORCE
-	@scripts/arch.sh $* || echo "ptemark: $* did not complete, see $(RESULTS)/$*/build.log"
-
-# MATRIX_JOBS=2 runs two arches at once (one boots while the next builds):
-# a faster cold run, but guests then share the CPUs with a kernel build and
-# the racier upstream cases get flakier. One at a time by default.
+#
+# Each arch is a build phase (kernel, selftests, initramfs) and a run phase
+# (the guest). Builds follow one another in ARCHES order, and so do guests;
+# with MATRIX_JOBS=2 the next arch builds while the previous one's guest
+# runs. MATRIX_JOBS=1 does one thing at a time.
 MATRIX_JOBS ?= 1
+build-%: setup FORCE
+	@scripts/arch.sh $* build || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
+run-%: build-% FORCE
+	@scripts/arch.sh $* run || true
+
+define chain
+build-$(2): | build-$(1)
+run-$(2): | run-$(1)
+endef
+$(foreach i,$(wordlist 2,$(words $(ARCHES)),$(shell seq 1 $(words $(ARCHES)))),\
+	$(eval $(call chain,$(word $(shell expr $(i) - 1),$(ARCHES)),$(word $(i),$(ARCHES)))))
+
 matrix-run: setup
-	@$(MAKE) --no-print-directory -j$(MATRIX_JOBS) $(addprefix arch-run-,$(ARCHES))
+	@$(MAKE) --no-print-directory -j$(MATRIX_JOBS) $(addprefix run-,$(ARCHES))
 
 matrix: matrix-run $(REPORT)
 	@$(REPORT) $(RESULTS) $(ARCHES)
@@ -74,6 +85,10 @@ bench: setup
 # Bit maps of every arch's present, swap and marker PTE (text + SVG).
 layout:
 	@scripts/layout.sh
+
+# Instructions of the generic marker ops against hand-written ones, per arch.
+zerocost:
+	@scripts/zerocost.sh $(ARCHES)
 
 # The project's own tests: fast, no kernel build.
 test-host:
