@@ -180,10 +180,11 @@ try_mutant() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	if [ -z "$kpatch" ] && ! encoding_applies "$mut" "$arch"; then
-		if [ -f "$M/$mut.encoding.h" ]; then
-			why="$(basename "$(arch_dir "$arch")")/encoding.h has no swap uffd-wp bit yet"
+		cond=$(sed -n 's/^[ *]*Applies-if:[[:space:]]*//p' "$M/$mut.encoding.h" 2>/dev/null | head -n 1)
+		if [ -n "$cond" ]; then
+			why="no patch for $arch, and $(basename "$(arch_dir "$arch")")/encoding.h does not have $cond (yet)"
 		else
-			why="no patch for $arch"
+			why="no patch for $arch (Arches: $(cat "$M/$mut"*.patch | sed -n 's/^Arches:[[:space:]]*//p' | sort -u | tr '\n' ' '))"
 		fi
 		record "$dir" not-applicable 0 "" "$why"
 		say "$arch" mutants "$mut: not applicable ($why)"
