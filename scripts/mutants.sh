@@ -266,16 +266,16 @@ write_json() {
 		printf '{\n  "kernel": %s,\n  "guest_suites": %s,\n  "mutants": {' \
 			"$(json_str "$(kernel_version)")" "$(json_str "$GUEST_SUITES")"
 		sep=
-		for mut in $(all_mutants); do
-			printf '%s\n    %s: {' "$sep" "$(json_str "$mut")"
+		for jm in $(all_mutants); do
+			printf '%s\n    %s: {' "$sep" "$(json_str "$jm")"
 			sep=, asep=
-			for arch in $(all_arches); do
-				r=$MR/$mut/$arch/record
+			for ja in $(all_arches); do
+				r=$MR/$jm/$ja/record
 				[ -f "$r" ] || continue
 				g() { sed -n "s/^$1=//p" "$r"; }
 				bys=$(g by | while IFS= read -r b; do json_str "$b"; echo; done | paste -sd, - | sed 's/",/", /g')
 				printf '%s\n      %s: {"result": %s, "by": [%s], "seconds": %s, "reason": %s}' \
-					"$asep" "$(json_str "$arch")" "$(json_str "$(g result)")" "$bys" \
+					"$asep" "$(json_str "$ja")" "$(json_str "$(g result)")" "$bys" \
 					"$(g seconds)" "$(json_str "$(g reason)")"
 				asep=,
 			done
@@ -287,12 +287,12 @@ write_json() {
 
 print_table() {
 	printf '%-28s' mutant
-	for arch in $(all_arches); do printf ' %-16s' "$arch"; done
+	for ja in $(all_arches); do printf ' %-16s' "$ja"; done
 	echo
-	for mut in $(all_mutants); do
-		printf '%-28s' "$mut"
-		for arch in $(all_arches); do
-			r=$MR/$mut/$arch/record
+	for jm in $(all_mutants); do
+		printf '%-28s' "$jm"
+		for ja in $(all_arches); do
+			r=$MR/$jm/$ja/record
 			if [ -f "$r" ]; then
 				res=$(sed -n 's/^result=//p' "$r")
 				[ "$res" = not-applicable ] && res=n/a
@@ -304,14 +304,14 @@ print_table() {
 		echo
 	done
 	echo
-	for mut in $(all_mutants); do
-		for arch in $(all_arches); do
-			r=$MR/$mut/$arch/record
+	for jm in $(all_mutants); do
+		for ja in $(all_arches); do
+			r=$MR/$jm/$ja/record
 			[ -f "$r" ] || continue
 			case $(sed -n 's/^result=//p' "$r") in
-			caught) echo "$mut $arch: caught by $(sed -n 's/^by=//p' "$r" | head -n 4 | paste -sd' ' -)$([ "$(grep -c '^by=' "$r")" -gt 4 ] && echo ' ...')" ;;
+			caught) echo "$jm $ja: caught by $(sed -n 's/^by=//p' "$r" | head -n 4 | paste -sd' ' -)$([ "$(grep -c '^by=' "$r")" -gt 4 ] && echo ' ...')" ;;
 			not-applicable) ;;
-			*) echo "$mut $arch: $(sed -n 's/^result=//p' "$r"): $(sed -n 's/^reason=//p' "$r")" ;;
+			*) echo "$jm $ja: $(sed -n 's/^result=//p' "$r"): $(sed -n 's/^reason=//p' "$r")" ;;
 			esac
 		done
 	done
