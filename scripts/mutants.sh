@@ -170,6 +170,25 @@ baseline() {	# arch: prints nothing; sets base_ok, base_json, base_boot, base_se
 	say "$1" mutants "baseline: $(wc -l <"$MR/baseline/$1/passes") passing tests, boot $base_boot, ${base_secs}s, uffd_wp $base_uffd"
 }
 
+# The Caught-by: tests of a patch (suite/name, globs allowed) when none of
+# them passes on arch $2's baseline and some skip there (the arch lacks
+# the feature, e.g. soft-dirty on arm64): those skipped, else nothing.
+catchers_skip() {	# patch arch
+	base=$MR/baseline/$2/matrix.json
+	sk=
+	for t in $(sed -n 's/^Caught-by:[[:space:]]*//p' "$1"); do
+		case $t in */*) ;; *) continue ;; esac
+		tests_of "$base" | while read -r res name; do
+			# shellcheck disable=SC2254
+			case $name in $t) echo "$res $name" ;; esac
+		done
+	done >"$MR/baseline/$2/catchers.$$"
+	grep -q '^pass ' "$MR/baseline/$2/catchers.$$" ||
+		sk=$(sed -n 's/^skip //p' "$MR/baseline/$2/catchers.$$" | paste -sd' ' -)
+	rm -f "$MR/baseline/$2/catchers.$$"
+	echo "$sk"
+}
+
 # Try mutant $1 on arch $2 (the baseline is loaded).
 try_mutant() {
 	mut=$1 arch=$2
@@ -250,6 +269,9 @@ try_mutant() {
 		record "$dir" error "$secs" "" "guest hung, and so does the baseline"
 	elif [ "$(field_of "$json" uffd_wp)" != true ]; then
 		record "$dir" not-applicable "$secs" "" "no uffd-wp in $arch's kernel yet (UFFDIO_API)"
+	elif skipped=$(catchers_skip "$kpatch" "$arch") && [ -n "$skipped" ]; then
+		record "$dir" not-applicable "$secs" "" \
+			"the tests meant to catch it skip on $arch's baseline, none passes: $skipped"
 	else
 		record "$dir" missed "$secs" "" "every baseline pass still passes (boot $boot)"
 	fi
