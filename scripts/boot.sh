@@ -8,6 +8,13 @@ set -u
 load_arch "$1"
 
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
+# A slow arch stretches its suites' limits (arch.conf GUEST_TIMEOUT_SCALE);
+# a ptemark.timeout_scale given in GUEST_CMDLINE wins.
+case " ${GUEST_CMDLINE:-} " in
+*" ptemark.timeout_scale="*) ;;
+*) [ -n "${GUEST_TIMEOUT_SCALE:-}" ] &&
+	GUEST_CMDLINE="${GUEST_CMDLINE:+$GUEST_CMDLINE }ptemark.timeout_scale=$GUEST_TIMEOUT_SCALE" ;;
+esac
 GUEST_MEM=${GUEST_MEM:-1536}
 GUEST_SMP=${GUEST_SMP:-2}
 LOGF=$RES/console.log

@@ -117,5 +117,15 @@ check "a failing QEMU_PREPARE is an error that names it" sh -c "
 	grep -q 'prep-bad.sh failed: no dtc here' $T/prep.err"
 sed -i '/^QEMU_PREPARE=/d' "$P/arch-fake/arch.conf"
 
+# GUEST_TIMEOUT_SCALE in arch.conf reaches the guest once; GUEST_CMDLINE's wins.
+echo GUEST_TIMEOUT_SCALE=3 >>"$P/arch-fake/arch.conf"
+check "an arch's GUEST_TIMEOUT_SCALE reaches the guest command line" sh -c "
+	GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
+	[ \$(grep -o 'ptemark.timeout_scale=[0-9]*' $T/qemu.args) = ptemark.timeout_scale=3 ]"
+check "a timeout_scale in GUEST_CMDLINE wins over the arch's" sh -c "
+	GUEST_CMDLINE=ptemark.timeout_scale=5 GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
+	[ \$(grep -o 'ptemark.timeout_scale=[0-9]*' $T/qemu.args) = ptemark.timeout_scale=5 ]"
+sed -i '/^GUEST_TIMEOUT_SCALE=/d' "$P/arch-fake/arch.conf"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
