@@ -7,7 +7,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 load_arch "$1"
 
-GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-${ARCH_GUEST_TIMEOUT:-900}}
 # A slow arch stretches its suites' limits (arch.conf GUEST_TIMEOUT_SCALE);
 # a ptemark.timeout_scale given in GUEST_CMDLINE wins.
 case " ${GUEST_CMDLINE:-} " in

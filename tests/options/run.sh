@@ -35,6 +35,17 @@ echo hello >"$BUILD/src/linux-source-6.12/file.c"
 : >"$BUILD/fake64/kernel.img"
 : >"$BUILD/fake64/initramfs.cpio"
 
+# make exports every option, empty when unset; an arch.conf that assigned
+# one (GUEST_TIMEOUT) changed it for every arch loaded after it in the
+# same shell (bench.sh's no-change rerun then booted every guest again).
+check "loading every arch leaves the exported GUEST_ options as they were" sh -c "
+	export PTEMARK_TOP=$TOP GUEST_TIMEOUT= GUEST_CMDLINE= GUEST_SUITES=
+	. $TOP/scripts/lib.sh
+	before=\$(env | grep '^GUEST_' | sort)
+	for a in \$(all_arches); do load_arch \$a; done
+	after=\$(env | grep '^GUEST_' | sort)
+	[ \"\$after\" = \"\$before\" ] || { echo \"before: \$before\"; echo \"after: \$after\"; false; }"
+
 # Unknown arch names are refused by name, with the known ones listed.
 check "unknown arch is refused with a clear message" \
 	sh -c "! sh $P/scripts/arch.sh nosucharch 2>&1 | grep -q . || sh $P/scripts/arch.sh nosucharch 2>&1 | grep -q \"unknown arch 'nosucharch' (known: fake64\""
