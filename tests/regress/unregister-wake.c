@@ -32,7 +32,6 @@
 
 struct sleeper {
 	volatile char *addr;
-	bool write;
 	volatile int done;
 	pthread_barrier_t go;
 	volatile int quit;
@@ -45,14 +44,11 @@ static void spin(unsigned n)
 		;
 }
 
-static void *touch_once(void *arg)
+static void *write_once(void *arg)
 {
 	struct sleeper *s = arg;
 
-	if (s->write)
-		*s->addr = 'b';
-	else
-		(void)*s->addr;
+	*s->addr = 'b';
 	s->done = 1;
 	return NULL;
 }
@@ -84,7 +80,7 @@ static void test_wp(bool shmem)
 {
 	const char *name = shmem ? "unregister-wakes-wp-fault/shmem" :
 				   "unregister-wakes-wp-fault/anon";
-	struct sleeper s = { .write = true };
+	struct sleeper s = { 0 };
 	char why[200];
 	char *p;
 	int uffd;
@@ -108,7 +104,7 @@ static void test_wp(bool shmem)
 		return;
 	}
 	s.addr = p;
-	if (pthread_create(&th, NULL, touch_once, &s)) {
+	if (pthread_create(&th, NULL, write_once, &s)) {
 		ktap_fail(name, "pthread_create failed");
 		return;
 	}
@@ -144,19 +140,25 @@ static void *race_toucher(void *arg)
 	}
 }
 
-/* Loop iterations that take about as long as one register+unregister. */
-static unsigned calibrate(int uffd, char *p)
+static int register_missing(int uffd, char *p)
 {
 	struct uffdio_register reg = {
 		.range = { .start = (uintptr_t)p, .len = psize },
 		.mode = UFFDIO_REGISTER_MODE_MISSING,
 	};
+
+	return ioctl(uffd, UFFDIO_REGISTER, &reg);
+}
+
+/* Loop iterations that take about as long as one register+unregister. */
+static unsigned calibrate(int uffd, char *p)
+{
 	double t0, t_ioctl, t_loop;
 	int i;
 
 	t0 = now_s();
 	for (i = 0; i < 50; i++) {
-		ioctl(uffd, UFFDIO_REGISTER, &reg);
+		register_missing(uffd, p);
 		uffd_unregister(uffd, p, psize);
 	}
 	t_ioctl = (now_s() - t0) / 50;
@@ -169,7 +171,6 @@ static unsigned calibrate(int uffd, char *p)
 static void test_missing_race(void)
 {
 	const char *name = "unregister-wakes-missing-race";
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
 	struct sleeper s = { 0 };
 	unsigned span, round, msgs = 0;
 	double end = now_s() + RACE_BUDGET_S;
@@ -201,9 +202,7 @@ static void test_missing_race(void)
 		}
 		if (!span)
 			span = 2 * calibrate(uffd, p);
-		reg.range.start = (uintptr_t)p;
-		reg.range.len = psize;
-		if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		if (register_missing(uffd, p))
 			break;
 		s.addr = p;
 		s.done = 0;
