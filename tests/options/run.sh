@@ -138,5 +138,21 @@ check "a timeout_scale in GUEST_CMDLINE wins over the arch's" sh -c "
 	[ \$(grep -o 'ptemark.timeout_scale=[0-9]*' $T/qemu.args) = ptemark.timeout_scale=5 ]"
 sed -i '/^GUEST_TIMEOUT_SCALE=/d' "$P/arch-fake/arch.conf"
 
+# QEMU_SOCKET_PER_CPU gives each vCPU a socket; without it -smp is the count.
+check "without QEMU_SOCKET_PER_CPU, -smp is the bare count" sh -c "
+	GUEST_SMP=3 GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
+	grep -q -- '-smp 3 ' $T/qemu.args"
+check "QEMU_SOCKET_PER_CPU=1 gives every vCPU its own socket" sh -c "
+	echo QEMU_SOCKET_PER_CPU=1 >>$P/arch-fake/arch.conf &&
+	GUEST_SMP=3 GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
+	grep -q -- '-smp 3,sockets=3 ' $T/qemu.args"
+sed -i '/^QEMU_SOCKET_PER_CPU=/d' "$P/arch-fake/arch.conf"
+
+# With MATRIX_JOBS=2 the build phase runs niced (the guest beside it keeps
+# its CPU); with 1 it does not. make -n shows the recipe.
+check "MATRIX_JOBS=2 builds at nice 19, MATRIX_JOBS=1 does not" sh -c "
+	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES=x86_64 build-x86_64 | grep -q '^nice -n 19 scripts/arch.sh x86_64 build' &&
+	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES=x86_64 build-x86_64 | grep -q '^scripts/arch.sh x86_64 build'"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
