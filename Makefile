@@ -21,8 +21,12 @@ ARCHES   ?= $(ALL_ARCHES)
 REPORT   := $(BUILD)/tools/report
 EXPECT   := $(foreach a,$(ARCHES),--expect $(a)=$(dir $(shell grep -lx 'ARCH_NAME=$(a)' arch-*/arch.conf))expect)
 
-# Progress lines count seconds from the start of this make.
-export PTEMARK_T0 := $(shell date +%s)
+# Progress lines count seconds from the start of the top make (the sub-make
+# that runs the arches keeps it).
+ifeq ($(MAKELEVEL),0)
+PTEMARK_T0 := $(shell date +%s)
+endif
+export PTEMARK_T0
 export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES
 
 .PHONY: all layout zerocost matrix check matrix-run test-host setup clean distclean help mutants FORCE
@@ -47,11 +51,11 @@ $(REPORT): tools/report.c
 #
 # Each arch is a build phase (kernel, selftests, initramfs) and a run phase
 # (the guest). Builds follow one another in ARCHES order, and so do guests;
-# with MATRIX_JOBS=2 the next arch builds while the previous one's guest
-# runs. MATRIX_JOBS=1 does one thing at a time.
+# with MATRIX_JOBS=2 (the default) the next arch builds while the previous
+# one's guest runs. MATRIX_JOBS=1 does one thing at a time.
 # Overlapping builds run at the lowest priority: the guest beside them keeps
 # its CPU, so its timings (and timeouts) stay those of a quiet machine.
-MATRIX_JOBS ?= 1
+MATRIX_JOBS ?= 2
 BUILD_NICE := $(if $(filter-out 1,$(MATRIX_JOBS)),nice -n 19)
 build-%: setup FORCE
 	@$(BUILD_NICE) scripts/arch.sh $* build || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
