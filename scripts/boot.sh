@@ -39,7 +39,7 @@ smp=$GUEST_SMP
 [ "${QEMU_SOCKET_PER_CPU:-0}" = 1 ] && smp="$GUEST_SMP,sockets=$GUEST_SMP"
 timeout -k 10 "$GUEST_TIMEOUT" $QEMU_SYSTEM -m "$GUEST_MEM" -smp "$smp" \
 	-nographic -no-reboot -kernel "$OUT/kernel.img" -initrd "$OUT/initramfs.cpio" $extra \
-	-append "console=$CONSOLE panic=-1 oops=panic ${GUEST_CMDLINE:-}" \
+	-append "console=$CONSOLE panic=-1 oops=panic ${KERNEL_CMDLINE:+$KERNEL_CMDLINE }${GUEST_CMDLINE:-}" \
 	</dev/null >"$LOGF" 2>"$RES/qemu.stderr"
 rc=$?
 secs=$(($(date +%s) - t0))

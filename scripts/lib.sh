@@ -37,6 +37,8 @@ all_arches() {
 # Load one arch's declarations into the environment.
 load_arch() {
 	ARCH_DIR=$(arch_dir "$1") || die "unknown arch '$1' (known: $(all_arches | tr '\n' ' '))"
+	# What an arch.conf may leave out must not stay from the last arch loaded.
+	unset QEMU_PREPARE QEMU_SOCKET_PER_CPU KERNEL_CMDLINE GUEST_TIMEOUT_SCALE ARCH_GUEST_TIMEOUT
 	# shellcheck disable=SC1091
 	. "$ARCH_DIR/arch.conf"
 	OUT=$BUILD/$ARCH_NAME

@@ -958,6 +958,8 @@ static void usage(void)
 	exit(2);
 }
 
+#define MAX_CLOCK_NS 1000ULL
+
 int main(int argc, char **argv)
 {
 	struct fig figs[] = {
@@ -967,6 +969,8 @@ int main(int argc, char **argv)
 	int nfig = sizeof(figs) / sizeof(figs[0]), i, c, npass = 0, nfail = 0;
 	struct utsname u;
 	uint64_t t0 = now_ns();
+	unsigned long long clock_ns;
+	struct timespec res;
 
 	while ((c = getopt(argc, argv, "qxm:r:f:")) != -1) {
 		switch (c) {
@@ -1006,11 +1010,20 @@ int main(int argc, char **argv)
 		   u.release, u.machine, psize, (unsigned long long)features,
 		   uffd_errno ? " userfaultfd_errno=" : "",
 		   uffd_errno ? strerrorname_np(uffd_errno) : "");
+	/* A tick-based clock (no high-resolution clocksource) makes every
+	 * figure a multiple of the tick: refuse to time with it. */
+	clock_getres(CLOCK_MONOTONIC, &res);
+	clock_ns = res.tv_sec * 1000000000ULL + res.tv_nsec;
+	bench_line("info", "clock_monotonic_resolution_ns=%llu", clock_ns);
 	for (i = 0; i < nfig; i++) {
 		struct fig *f = &figs[i];
 		uint64_t t = now_ns();
 
-		switch (i) {
+			switch (clock_ns > MAX_CLOCK_NS ? -1 : i) {
+		case -1:
+			fail(f, "CLOCK_MONOTONIC resolution is %llu ns: too coarse to "
+			     "time anything (no high-resolution clocksource)", clock_ns);
+			break;
 		case 0:
 			fig_range(f, false);
 			break;

@@ -46,6 +46,19 @@ check "loading every arch leaves the exported GUEST_ options as they were" sh -c
 	after=\$(env | grep '^GUEST_' | sort)
 	[ \"\$after\" = \"\$before\" ] || { echo \"before: \$before\"; echo \"after: \$after\"; false; }"
 
+# An optional arch.conf setting (x86_64's KERNEL_CMDLINE, QEMU_SOCKET_PER_CPU)
+# must not carry over to the arch loaded after it in the same shell.
+check "an arch's optional settings do not carry over to the next arch loaded" sh -c "
+	export PTEMARK_TOP=$TOP
+	. $TOP/scripts/lib.sh
+	for a in \$(all_arches); do
+		(load_arch \$a; echo \$a \${KERNEL_CMDLINE:-} \${QEMU_SOCKET_PER_CPU:-} \${QEMU_PREPARE:-})
+	done >$T/alone
+	for a in \$(all_arches); do
+		load_arch \$a; echo \$a \${KERNEL_CMDLINE:-} \${QEMU_SOCKET_PER_CPU:-} \${QEMU_PREPARE:-}
+	done >$T/first
+	diff $T/alone $T/first"
+
 # Unknown arch names are refused by name, with the known ones listed.
 check "unknown arch is refused with a clear message" \
 	sh -c "! sh $P/scripts/arch.sh nosucharch 2>&1 | grep -q . || sh $P/scripts/arch.sh nosucharch 2>&1 | grep -q \"unknown arch 'nosucharch' (known: fake64\""
@@ -147,6 +160,13 @@ check "QEMU_SOCKET_PER_CPU=1 gives every vCPU its own socket" sh -c "
 	GUEST_SMP=3 GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
 	grep -q -- '-smp 3,sockets=3 ' $T/qemu.args"
 sed -i '/^QEMU_SOCKET_PER_CPU=/d' "$P/arch-fake/arch.conf"
+
+# An arch's KERNEL_CMDLINE reaches the guest's command line.
+check "an arch's KERNEL_CMDLINE reaches the guest command line" sh -c "
+	echo 'KERNEL_CMDLINE=\"tsc=reliable nokaslr\"' >>$P/arch-fake/arch.conf &&
+	GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
+	grep -q -- 'oops=panic tsc=reliable nokaslr' $T/qemu.args"
+sed -i '/^KERNEL_CMDLINE=/d' "$P/arch-fake/arch.conf"
 
 # With MATRIX_JOBS=2 the build phase runs niced (the guest beside it keeps
 # its CPU); with 1 it does not. make -n shows the recipe.
