@@ -1036,24 +1036,15 @@ int main(int argc, char **argv)
 		struct fig *f = &figs[i];
 		uint64_t t = now_ns();
 
-			switch (clock_ns > MAX_CLOCK_NS ? -1 : i) {
-		case -1:
+			if (clock_ns > MAX_CLOCK_NS)
 			fail(f, "CLOCK_MONOTONIC moves in steps of %llu ns: too coarse "
 			     "to time anything (a tick-based clocksource?)", clock_ns);
-			break;
-		case 0:
-			fig_range(f, false);
-			break;
-		case 1:
-			fig_range(f, true);
-			break;
-		case 2:
+		else if (i <= 1)
+			fig_range(f, i == 1);	/* anon, then shmem */
+		else if (i == 2)
 			fig_fault(f);
-			break;
-		case 3:
+		else
 			fig_dirty(f);
-			break;
-		}
 		printf("# %s took %.1f s\n", f->name, (now_ns() - t) / 1e9);
 		if (f->st == PASS) {
 			printf("ok %d %s\n", i + 1, f->name);

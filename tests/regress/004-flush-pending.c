@@ -155,13 +155,14 @@ int main(void)
 	ktap_plan(NKIND);
 	ktap_watchdog(60, "004-flush-pending");
 
-	if (!uffd_wp_offered(false, why, sizeof(why)))
-		;
-	else if ((probe = open(PROBE, O_RDWR | O_CLOEXEC)) < 0)
-		snprintf(why, sizeof(why), "no " PROBE " (%s): kernel without "
-			 "CONFIG_PTE_MARKER_FLUSH_PROBE", strerror(errno));
-	else
-		usable = calibrate(probe, why, sizeof(why));
+	if (uffd_wp_offered(false, why, sizeof(why))) {
+		probe = open(PROBE, O_RDWR | O_CLOEXEC);
+		if (probe < 0)
+			snprintf(why, sizeof(why), "no " PROBE " (%s): kernel without "
+				 "CONFIG_PTE_MARKER_FLUSH_PROBE", strerror(errno));
+		else
+			usable = calibrate(probe, why, sizeof(why));
+	}
 
 	for (k = 0; k < NKIND; k++) {
 		long plain, pend;
