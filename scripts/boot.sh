@@ -34,9 +34,9 @@ fi
 
 say "$ARCH_NAME" boot "$qemu, ${GUEST_SMP} cpus, ${GUEST_MEM}M, timeout ${GUEST_TIMEOUT}s (console: $LOGF)"
 t0=$(date +%s)
-# shellcheck disable=SC2086
 smp=$GUEST_SMP
 [ "${QEMU_SOCKET_PER_CPU:-0}" = 1 ] && smp="$GUEST_SMP,sockets=$GUEST_SMP"
+# shellcheck disable=SC2086
 timeout -k 10 "$GUEST_TIMEOUT" $QEMU_SYSTEM -m "$GUEST_MEM" -smp "$smp" \
 	-nographic -no-reboot -kernel "$OUT/kernel.img" -initrd "$OUT/initramfs.cpio" $extra \
 	-append "console=$CONSOLE panic=-1 oops=panic ${KERNEL_CMDLINE:+$KERNEL_CMDLINE }${GUEST_CMDLINE:-}" \
