@@ -1048,6 +1048,15 @@ int main(void)
 			warn("cannot read /proc/cmdline");
 		setup_hugepages();
 		setup_zram();
+		/*
+		 * No brk randomization (mmap and stack stay random): on most
+		 * 64-bit arches the heap of a static binary starts anywhere in
+		 * the 1 GiB above it, and upstream's uffd-stress maps its shmem
+		 * areas at the fixed hint 0x40000000; a heap there made it fail
+		 * "mmap of memfd failed at 0x40000000" once in a CI run.
+		 */
+		if (write_file("/proc/sys/kernel/randomize_va_space", "1\n"))
+			warn("cannot turn off brk randomization");
 	}
 	probe_uffd();
 	read_suites();
