@@ -2,6 +2,8 @@
 # The matrix's option handling and fault paths, without building a kernel:
 # a fake arch (its "QEMU" is a shell script) and a fake kernel tree.
 set -u
+# make check exports the user's options; these checks set their own.
+unset ARCHES PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_SUITES GUEST_CMDLINE GUEST_SMP GUEST_MEM
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 T=$TOP/build/tests/options
 rm -rf "$T" && mkdir -p "$T"
