@@ -470,8 +470,12 @@ static void read_suites(void)
 				 suites_path, lineno, tok[2]);
 			continue;
 		}
-		/* A slower emulated machine (or a loaded host) stretches them all. */
-		r->timeout *= param("timeout_scale", 1) ?: 1;
+		/*
+		 * A slower emulated machine (or a loaded host) stretches them
+		 * all; so does a soak, which lengthens the race tests' loops.
+		 */
+		r->timeout *= (param("timeout_scale", 1) ?: 1) *
+			      (param("soak", 1) ?: 1);
 		if (cl_parse_format(tok[3], &r->fmt)) {
 			snprintf(r->err, sizeof(r->err), "%s:%d: bad format '%s'",
 				 suites_path, lineno, tok[3]);
@@ -634,9 +638,10 @@ static void echo_partial(struct linebuf *lb)
 
 static void child(struct run *r, int outfd, int errfd)
 {
+	static char soak[40];
 	static char *env[] = {
 		"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/tmp", "TMPDIR=/tmp",
-		"TERM=dumb", NULL,
+		"TERM=dumb", soak, NULL,
 	};
 	sigset_t all;
 	int sig, fd, e;
@@ -657,8 +662,12 @@ static void child(struct run *r, int outfd, int errfd)
 	if (chdir(work_dir))
 		fprintf(stderr, "ptemark-init: chdir %s: %s\n", work_dir,
 			strerror(errno));
+	/* ptemark.soak=N: the race tests run N times their rounds (regress.h) */
+	snprintf(soak, sizeof(soak), "PTEMARK_SOAK=%lu", param("soak", 1) ?: 1);
 	if (!test_mode)
 		environ = env;
+	else
+		putenv(soak);
 	execvp(r->argv[0], r->argv);
 	e = errno;
 	write_all(errfd, (char *)&e, sizeof(e));

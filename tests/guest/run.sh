@@ -295,6 +295,27 @@ if [ -x "$OUT/init" ]; then
 		ok "init test mode: the child left behind was killed"
 	fi
 
+	# ptemark.soak=N reaches the tests as PTEMARK_SOAK and stretches the
+	# suites' timeouts; without it, PTEMARK_SOAK=1
+	script soak.sh <<'EOF'
+#!/bin/sh
+echo "soak=$PTEMARK_SOAK"
+EOF
+	echo "soak s 10 exit $SMOKE/soak.sh" >"$SMOKE/suites-soak"
+	for want in 3 1; do
+		PTEMARK_INIT_TEST=1 PTEMARK_SUITES=$SMOKE/suites-soak \
+			PTEMARK_TMP=$SMOKE/work PTEMARK_HUGE_HALF_MB=0 \
+			PTEMARK_CMDLINE="$([ $want = 1 ] || echo ptemark.soak=$want)" \
+			"$OUT/init" >"$SMOKE/out-soak" 2>&1 </dev/null
+		if grep -q "^    # | soak=$want\$" "$SMOKE/out-soak" &&
+			grep -q "^    # ptemark: run s: .* (timeout $((10 * want))s)\$" "$SMOKE/out-soak"; then
+			ok "init test mode: soak $want: PTEMARK_SOAK=$want, timeout $((10 * want))s"
+		else
+			not_ok "init test mode: soak $want: PTEMARK_SOAK=$want, timeout $((10 * want))s"
+			diag "$SMOKE/out-soak"
+		fi
+	done
+
 	PTEMARK_INIT_TEST=1 PTEMARK_SUITES=$SMOKE/suites0 \
 		PTEMARK_TMP=$SMOKE/work PTEMARK_HUGE_HALF_MB=0 \
 		"$OUT/init" >"$SMOKE/out0" 2>&1 </dev/null

@@ -30,8 +30,9 @@
  */
 #include "regress.h"
 
-#define MAX_ROUNDS 200
-#define BUDGET_S 8.0
+/* per soak() unit */
+#define MAX_ROUNDS 100
+#define BUDGET_S 4.0
 
 static uint64_t rng = 0x5eed2024c0ffee11ULL;
 
@@ -73,12 +74,12 @@ static void run(bool shmem, size_t np)
 		page_fill(area + p * psize, p, 1);
 	}
 	t0 = now_s();
-	ktap_watchdog(120, ns);
-	for (round = 0; round < MAX_ROUNDS; round++) {
+	ktap_watchdog(120 * soak(), ns);
+	for (round = 0; round < MAX_ROUNDS * (int)soak(); round++) {
 		size_t nsw = 0;
 		long used;
 
-		if (round >= 5 && now_s() - t0 > BUDGET_S)
+		if (round >= 5 && now_s() - t0 > BUDGET_S * soak())
 			break;
 		/* protect a random half */
 		for (p = 0; p < np; p++)

@@ -52,8 +52,9 @@
 
 #define NP 32		/* two fault-around windows of 64 KiB with 4 KiB pages */
 #define NREADERS 2
-#define MAX_ROUNDS 2000
-#define ROUND_BUDGET_S 8.0
+/* per soak() unit */
+#define MAX_ROUNDS 1000
+#define ROUND_BUDGET_S 4.0
 
 enum punch { PUNCH_FALLOCATE, PUNCH_MADV_REMOVE };
 
@@ -200,10 +201,10 @@ static void run(enum punch how, const char *tag)
 	pthread_create(&tw, NULL, writer, &w);
 
 	t0 = now_s();
-	for (r.round = 0; r.round < MAX_ROUNDS; r.round++) {
+	for (r.round = 0; r.round < MAX_ROUNDS * (int)soak(); r.round++) {
 		int v = r.round + 1;
 
-		if (r.round >= 10 && now_s() - t0 > ROUND_BUDGET_S)
+		if (r.round >= 10 && now_s() - t0 > ROUND_BUDGET_S * soak())
 			break;
 		rounds++;
 		/* fresh contents, all pages populated, all protected */

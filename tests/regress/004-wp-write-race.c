@@ -42,8 +42,9 @@
 
 #define NP 32
 #define NWRITERS 3
-#define MAX_CYCLES 400
-#define BUDGET_S 6.0
+/* per soak() unit */
+#define MAX_CYCLES 200
+#define BUDGET_S 3.0
 
 struct ctx {
 	char *area;
@@ -149,13 +150,13 @@ static void run(bool shmem)
 	}
 
 	t0 = now_s();
-	ktap_watchdog(60, na);
-	for (cycles = 0; cycles < MAX_CYCLES; cycles++) {
+	ktap_watchdog(60 * soak(), na);
+	for (cycles = 0; cycles < MAX_CYCLES * soak(); cycles++) {
 		bool faulted[NP] = { 0 };
 		unsigned nf = 0;
 		int spin;
 
-		if (cycles >= 20 && now_s() - t0 > BUDGET_S)
+		if (cycles >= 20 && now_s() - t0 > BUDGET_S * soak())
 			break;
 		/* anon: now and then a child shares the pages (COW) for a while */
 		if (!shmem && cycles % 16 == 0) {

@@ -27,8 +27,9 @@
 #include "regress.h"
 
 #define WAKE_WAIT_S 3.0
-#define RACE_ROUNDS 4000
-#define RACE_BUDGET_S 20.0
+/* per soak() unit */
+#define RACE_ROUNDS 2000
+#define RACE_BUDGET_S 10.0
 
 struct sleeper {
 	volatile char *addr;
@@ -173,7 +174,7 @@ static void test_missing_race(void)
 	const char *name = "unregister-wakes-missing-race";
 	struct sleeper s = { 0 };
 	unsigned span, round, msgs = 0;
-	double end = now_s() + RACE_BUDGET_S;
+	double end = now_s() + RACE_BUDGET_S * soak();
 	bool hung = false;
 	char *p = NULL;
 	pthread_t th;
@@ -191,7 +192,7 @@ static void test_missing_race(void)
 	}
 	srand(1);
 	span = 0;
-	for (round = 0; round < RACE_ROUNDS && now_s() < end; round++) {
+	for (round = 0; round < RACE_ROUNDS * soak() && now_s() < end; round++) {
 		struct uffd_msg msg;
 
 		p = mmap(NULL, psize, PROT_READ | PROT_WRITE,
@@ -245,7 +246,7 @@ int main(void)
 {
 	psize = sysconf(_SC_PAGESIZE);
 	ktap_plan(3);
-	ktap_watchdog(120, "unregister-wake");
+	ktap_watchdog(120 * soak(), "unregister-wake");
 	test_wp(false);
 	test_wp(true);
 	test_missing_race();
