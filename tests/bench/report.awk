@@ -215,6 +215,14 @@ END {
 				drec("slower", a, f, "ratio", fig[a, f, "ratio"])
 				if (f == "wp_fault")
 					why_fault = 1
+				if (f == "wp_anon" || f == "wp_shmem") {
+					# the fastest pair equal: spread, not cost
+					if (fig[a, f, "ratio"] <= 1.05 ||
+					    (fig[a, f, "ratio_best"] != "" && fig[a, f, "ratio_best"] <= 1.05))
+						near = near sprintf(", %s %s", a, f)
+					else
+						far = far sprintf(", %s %s", a, f)
+				}
 			}
 		}
 	}
@@ -225,6 +233,14 @@ END {
 	if (why_fault)
 		print "  wp_fault: the uffd round trip switches to the monitor thread and back (read + ioctl there),\n" \
 		      "  the SIGSEGV path stays in the faulting thread (signal frame + one mprotect)"
+	# Both range figures are one change_protection() walk; uffd-wp adds a
+	# bit operation per PTE, so more than a few % means more than that.
+	if (near != "")
+		print "  within 5%, median or fastest pair (" substr(near, 3) "): the same change_protection()\n" \
+		      "  walk as mprotect plus one uffd-wp bit operation per PTE; the rest is run-to-run spread"
+	if (far != "")
+		print "  over 5% (" substr(far, 3) "): more than one bit operation per PTE; look for a PTE helper\n" \
+		      "  the compiler did not inline (objdump mm/mprotect.o: a function call inside the PTE loop)"
 
 	# ---- matrix speed ----
 	print ""
