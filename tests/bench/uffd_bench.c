@@ -1036,7 +1036,7 @@ int main(int argc, char **argv)
 		struct fig *f = &figs[i];
 		uint64_t t = now_ns();
 
-			if (clock_ns > MAX_CLOCK_NS)
+		if (clock_ns > MAX_CLOCK_NS)
 			fail(f, "CLOCK_MONOTONIC moves in steps of %llu ns: too coarse "
 			     "to time anything (a tick-based clocksource?)", clock_ns);
 		else if (i <= 1)
