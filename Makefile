@@ -49,28 +49,34 @@ $(REPORT): tools/report.c
 # One arch's failure must not stop the others: each arch target always
 # succeeds here, and the report decides the exit status.
 #
-# Each arch is a build phase (kernel, selftests, initramfs) and a run phase
-# (the guest). Builds follow one another in ARCHES order, and so do guests;
-# with MATRIX_JOBS=2 (the default) the next arch builds while the previous
-# one's guest runs. MATRIX_JOBS=1 does one thing at a time.
-# Overlapping builds run at the lowest priority: the guest beside them keeps
-# its CPU, so its timings (and timeouts) stay those of a quiet machine.
+# Each arch is a kernel phase, a user phase (selftests, initramfs) and a
+# run phase (the guest). Kernels follow one another in ARCHES order, and so
+# do guests; with MATRIX_JOBS=2 (the default) the next arch's kernel builds
+# while the previous arch's user phase and guest run. MATRIX_JOBS=1 does one
+# thing at a time.
+# Overlapping kernel builds run at the lowest priority: the guest beside them
+# keeps its CPU, so its timings (and timeouts) stay those of a quiet machine.
+# The user phase is short and gates its own guest, so it is not niced.
 MATRIX_JOBS ?= 2
 BUILD_NICE := $(if $(filter-out 1,$(MATRIX_JOBS)),nice -n 19)
-build-%: setup FORCE
-	@$(BUILD_NICE) scripts/arch.sh $* build || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
+# A kernel, a user phase and a guest at once need one make job more.
+MAKE_JOBS := $(if $(filter-out 1,$(MATRIX_JOBS)),$(shell expr $(MATRIX_JOBS) + 1),1)
+kernel-%: setup FORCE
+	@$(BUILD_NICE) scripts/arch.sh $* kernel || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
+build-%: kernel-% FORCE
+	@scripts/arch.sh $* user || true
 run-%: build-% FORCE
 	@scripts/arch.sh $* run || true
 
 define chain
-build-$(2): | build-$(1)
+kernel-$(2): | kernel-$(1)
 run-$(2): | run-$(1)
 endef
 $(foreach i,$(wordlist 2,$(words $(ARCHES)),$(shell seq 1 $(words $(ARCHES)))),\
 	$(eval $(call chain,$(word $(shell expr $(i) - 1),$(ARCHES)),$(word $(i),$(ARCHES)))))
 
 matrix-run: setup
-	@$(MAKE) --no-print-directory -j$(MATRIX_JOBS) $(addprefix run-,$(ARCHES))
+	@$(MAKE) --no-print-directory -j$(MAKE_JOBS) $(addprefix run-,$(ARCHES))
 
 matrix: matrix-run $(REPORT)
 	@$(REPORT) $(RESULTS) $(ARCHES)

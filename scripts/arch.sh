@@ -2,9 +2,10 @@
 # Everything for one arch: kernel, selftests, initramfs, boot. Each step
 # skips itself when its inputs are unchanged; results/<arch>/meta always
 # says how far it got, so the report can tell build, boot and test failures.
-# Usage: scripts/arch.sh ARCH_NAME [build|run]   (default: both, in order)
-# The Makefile runs the phases separately to boot one arch while the next
-# one builds.
+# Usage: scripts/arch.sh ARCH_NAME [build|kernel|user|run]   (default: all)
+# build = kernel (the kernel) + user (selftests, initramfs). The Makefile runs
+# the phases separately: one arch's guest boots, and its user phase runs,
+# while the next arch's kernel builds.
 set -u
 . "$(dirname "$0")/lib.sh"
 load_arch "$1"
@@ -23,13 +24,22 @@ write_meta() {	# write_meta build-status [reason]
 	} >"$RES/meta"
 }
 
+case $phase in all|build|kernel|user|run) ;; *) die "unknown phase '$phase' (build kernel user run)" ;; esac
+
 # $OUT/ready: the build phase succeeded; when it failed it wrote meta.
+# $OUT/kernel.ready: the same for the kernel phase alone.
 if [ "$phase" = run ]; then
 	[ -f "$OUT/ready" ] || exit 1
-elif ! rm -f "$OUT/ready" || ! "$S/kernel.sh" "$ARCH_NAME"; then
+elif [ "$phase" = user ]; then
+	rm -f "$OUT/ready"
+	[ -f "$OUT/kernel.ready" ] || exit 1
+elif ! rm -f "$OUT/ready" "$OUT/kernel.ready" || ! "$S/kernel.sh" "$ARCH_NAME"; then
 	rm -f "$RES/run.meta" "$RES/console.log"
 	write_meta fail "$(tail -n 1 "$OUT/build.log")"
 	exit 1
+else
+	touch "$OUT/kernel.ready"
+	[ "$phase" = kernel ] && exit 0
 fi
 [ "$phase" = run ] || for step in selftests initramfs; do
 	if ! "$S/$step.sh" "$ARCH_NAME" 2>"$OUT/$step.err"; then
@@ -42,7 +52,7 @@ fi
 done
 
 [ "$phase" = run ] || touch "$OUT/ready"
-[ "$phase" = build ] && exit 0
+[ "$phase" = build ] || [ "$phase" = user ] && exit 0
 
 # Reuse the last results when neither the kernel nor the initramfs changed.
 run_inputs=$( { cat "$OUT/kernel.inputs"; sha256sum <"$OUT/initramfs.cpio";

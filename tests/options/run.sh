@@ -170,11 +170,26 @@ check "an arch's KERNEL_CMDLINE reaches the guest command line" sh -c "
 	grep -q -- 'oops=panic tsc=reliable nokaslr' $T/qemu.args"
 sed -i '/^KERNEL_CMDLINE=/d' "$P/arch-fake/arch.conf"
 
-# With MATRIX_JOBS=2 the build phase runs niced (the guest beside it keeps
-# its CPU); with 1 it does not. make -n shows the recipe.
-check "MATRIX_JOBS=2 builds at nice 19, MATRIX_JOBS=1 does not" sh -c "
-	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES=x86_64 build-x86_64 | grep -q '^nice -n 19 scripts/arch.sh x86_64 build' &&
-	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES=x86_64 build-x86_64 | grep -q '^scripts/arch.sh x86_64 build'"
+# With MATRIX_JOBS=2 the kernel phase runs niced (the guest beside it keeps
+# its CPU); with 1 it does not. The user phase is never niced. make -n shows
+# the recipes.
+check "MATRIX_JOBS=2 builds kernels at nice 19, MATRIX_JOBS=1 does not" sh -c "
+	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES=x86_64 build-x86_64 >$T/make-n2 &&
+	grep -q '^nice -n 19 scripts/arch.sh x86_64 kernel' $T/make-n2 &&
+	grep -q '^scripts/arch.sh x86_64 user' $T/make-n2 &&
+	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES=x86_64 build-x86_64 | grep -q '^scripts/arch.sh x86_64 kernel'"
+
+# The next arch's kernel waits only for the previous kernel, not for its
+# user phase: so one make job more than MATRIX_JOBS, and the chain is on
+# the kernel targets. make -p prints the rules make read.
+check "the next kernel builds beside the previous arch's user phase" sh -c "
+	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES='x86_64 arm64' matrix-run | grep -q -- '-j3 run-x86_64 run-arm64' &&
+	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES='x86_64 arm64' matrix-run | grep -q -- '-j1 run-x86_64 run-arm64' &&
+	make -p -n -C $TOP ARCHES='x86_64 arm64' kernel-arm64 2>/dev/null | grep -q '^kernel-arm64:.*| kernel-x86_64'"
+
+# A phase name the script does not know is an error, not a silent no-op.
+check "arch.sh rejects an unknown phase" sh -c "
+	! sh $P/scripts/arch.sh fake64 bogus 2>$T/phase.err && grep -q \"unknown phase 'bogus'\" $T/phase.err"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
