@@ -10,6 +10,9 @@ if [ -f "$SRC/.ptemark-extracted" ] && [ "$SRC/.ptemark-extracted" -nt "$TAR" ];
 fi
 say all source "extracting $TAR"
 rm -rf "$SRC" && mkdir -p "$BUILD/src"
-tar -C "$BUILD/src" -xf "$TAR" || die "could not extract $TAR"
+# Debian's tarball has 62 xz blocks: xz can decompress them in parallel
+# (10.7 s serial, 8.9 s with two threads, here).
+tar -C "$BUILD/src" --use-compress-program="xz -T$(nproc)" -xf "$TAR" ||
+	die "could not extract $TAR"
 touch "$SRC/.ptemark-extracted"
 say all source "linux $(kernel_version)"
