@@ -123,6 +123,17 @@ check "a failed build phase is not followed by a boot" sh -c "
 	! PATCHES=$T/bad sh $P/scripts/arch.sh fake64 build >/dev/null 2>&1 &&
 	! sh $P/scripts/arch.sh fake64 run >/dev/null 2>&1 &&
 	[ ! -e $T/booted ] && grep -qx build=fail $RESULTS/fake64/meta"
+# The same when the phases run one by one, as make matrix runs them: the
+# user phase does not even start its selftests.
+check "a failed kernel phase: no user phase, no boot" sh -c "
+	rm -f $T/booted $BUILD/fake64/selftests.err; : >$BUILD/fake64/initramfs.cpio;
+	touch $BUILD/fake64/ready $BUILD/fake64/kernel.ready;
+	! PATCHES=$T/bad sh $P/scripts/arch.sh fake64 kernel >/dev/null 2>&1 &&
+	[ ! -e $BUILD/fake64/kernel.ready ] &&
+	! sh $P/scripts/arch.sh fake64 user >/dev/null 2>&1 &&
+	[ ! -e $BUILD/fake64/selftests.err ] &&
+	! sh $P/scripts/arch.sh fake64 run >/dev/null 2>&1 &&
+	[ ! -e $BUILD/fake64/ready ] && [ ! -e $T/booted ] && grep -qx build=fail $RESULTS/fake64/meta"
 
 # QEMU_PREPARE: an arch's script adds QEMU arguments; its failure is named.
 : >"$BUILD/fake64/kernel.img"
