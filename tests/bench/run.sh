@@ -83,6 +83,23 @@ else
 	not_ok "uffd_bench -q -x: want exit 1 and dirty failing, got exit $rc"
 fi
 
+# The clock check: one coarse-looking try is tried again (a clock once
+# looked 10 us coarse on s390x, then fine on the same kernel); a clock
+# coarse in every try still stops every figure. -c fakes the coarse tries.
+timeout 60 "$OUT/uffd_bench" -q -c 1 >"$OUT/clock1.log" 2>&1
+rc1=$?
+timeout 60 "$OUT/uffd_bench" -q -c 99 >"$OUT/clock99.log" 2>&1
+rc99=$?
+if { [ $rc1 -eq 0 ] || [ $rc1 -eq 4 ]; } &&
+	grep -q '^# bench: info clock_monotonic_step_ns=[0-9]* clock_tries=2$' "$OUT/clock1.log" &&
+	! grep -q 'too coarse' "$OUT/clock1.log" &&
+	[ $rc99 -eq 1 ] && [ "$(grep -c '^not ok [1-4] .*' "$OUT/clock99.log")" -eq 4 ] &&
+	[ "$(grep -c '^# [a-z_]*: CLOCK_MONOTONIC moves in steps of 10000 ns in 5 tries: too coarse' "$OUT/clock99.log")" -eq 4 ]; then
+	ok "clock check: a coarse try is tried again; coarse in all 5 stops every figure"
+else
+	not_ok "clock check: want -c 1 measured in 2 tries and -c 99 refused after 5 (exit $rc1/$rc99, see $OUT/clock1.log)"
+fi
+
 # report.awk on recorded records: the table's rows and a whole SVG.
 if awk -F '\t' -v svg="$OUT/bench.svg" -v derived="$OUT/derived.tsv" -f "$HERE/report.awk" \
 	"$HERE/sample.tsv" >"$OUT/report.txt" 2>&1 &&
