@@ -76,17 +76,17 @@ done
 mv "$touched.new" "$touched" 2>/dev/null || : >"$touched"
 overlay || finish fail "could not copy the KUnit suite into the tree"
 
-# s390's generated headers (asm/facility-defs.h, included nearly
-# everywhere) name their generator by __FILE__, an absolute path: every
-# object then missed ccache in a fresh checkout. Host tools see their
-# sources relative to the tree.
+# A generated header that names its generator by __FILE__ (one arch's is
+# included nearly everywhere) would differ per checkout, and every object
+# would miss ccache in a fresh one: host tools see their sources relative
+# to the tree.
 KMAKE="make -C $OUT/src O=$OUT/obj ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE HOSTCFLAGS=-fmacro-prefix-map=$OUT/src/="
 export KBUILD_BUILD_TIMESTAMP="ptemark" KBUILD_BUILD_USER=ptemark KBUILD_BUILD_HOST=ptemark
 
 say "$ARCH_NAME" config "tinyconfig + generic/ptemark.config + $(basename "$ARCH_DIR")/arch.config"
 mkdir -p "$OUT/obj"
-# -j: the first make builds kconfig's own tools (9 s of a cold arm64 build
-# when serial).
+# -j: the first make builds kconfig's own tools (9 s of a cold build when
+# serial).
 $KMAKE -j"$JOBS" tinyconfig >>"$LOG" 2>&1 || finish fail "make tinyconfig failed"
 (cd "$OUT/obj" && ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE \
 	"$OUT/src/scripts/kconfig/merge_config.sh" -m -O "$OUT/obj" "$OUT/obj/.config" \
@@ -105,10 +105,10 @@ done
 # adds to every miss: a cold build of mm/ kernel/ fs/ took 91 s by default,
 # 70 s in depend mode, 65 s without ccache. A base_dir makes the cache's
 # paths relative, so that another checkout hits it too.
-# s390 also passes the assembler an absolute include path (-Wa,-I), which
-# base_dir does not rewrite; it is always this tree's arch/s390/include.
+# Options with paths base_dir does not rewrite stay out of the hash where
+# an arch.conf says so (CCACHE_IGNORE).
 export CCACHE_DEPEND="${CCACHE_DEPEND:-1}" CCACHE_BASEDIR="${CCACHE_BASEDIR:-$OUT}"
-export CCACHE_IGNOREOPTIONS="${CCACHE_IGNOREOPTIONS:--Wa,-I*}"
+export CCACHE_IGNOREOPTIONS="${CCACHE_IGNOREOPTIONS:-${CCACHE_IGNORE:-}}"
 say "$ARCH_NAME" kernel "building $KVER with -j$JOBS (log: $RES/build.log)"
 $KMAKE -j"$JOBS" CC="ccache ${CROSS_COMPILE}gcc" >>"$LOG" 2>&1 ||
 	finish fail "kernel build failed: $(grep -m1 -E 'error:|Error [0-9]' "$LOG")"

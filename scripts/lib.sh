@@ -38,7 +38,7 @@ all_arches() {
 load_arch() {
 	ARCH_DIR=$(arch_dir "$1") || die "unknown arch '$1' (known: $(all_arches | tr '\n' ' '))"
 	# What an arch.conf may leave out must not stay from the last arch loaded.
-	unset QEMU_PREPARE QEMU_SOCKET_PER_CPU KERNEL_CMDLINE GUEST_TIMEOUT_SCALE ARCH_GUEST_TIMEOUT
+	unset QEMU_PREPARE QEMU_SOCKET_PER_CPU KERNEL_CMDLINE GUEST_TIMEOUT_SCALE ARCH_GUEST_TIMEOUT CCACHE_IGNORE
 	# shellcheck disable=SC1091
 	. "$ARCH_DIR/arch.conf"
 	OUT=$BUILD/$ARCH_NAME
