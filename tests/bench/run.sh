@@ -100,14 +100,19 @@ else
 	not_ok "clock check: want -c 1 measured in 2 tries and -c 99 refused after 5 (exit $rc1/$rc99, see $OUT/clock1.log)"
 fi
 
+# report NAME TSV: report.awk on TSV; $OUT/NAME.txt, NAME.svg, NAME-derived.tsv
+report() {
+	awk -F '\t' -v svg="$OUT/$1.svg" -v derived="$OUT/$1-derived.tsv" \
+		-f "$HERE/report.awk" "$2" >"$OUT/$1.txt" 2>&1
+}
+
 # report.awk on recorded records: the table's rows and a whole SVG.
-if awk -F '\t' -v svg="$OUT/bench.svg" -v derived="$OUT/derived.tsv" -f "$HERE/report.awk" \
-	"$HERE/sample.tsv" >"$OUT/report.txt" 2>&1 &&
+if report report "$HERE/sample.tsv" &&
 	grep -q '^x86_64   6\.12\.117 ' "$OUT/report.txt" &&
 	grep -q '^  arm64    wp_anon [0-9.]* vs [0-9.]* ([-+][0-9]*%) \(yes\|no\)' "$OUT/report.txt" &&
 	grep -q '^riscv64 .*skip\[' "$OUT/report.txt" &&
-	head -n 1 "$OUT/bench.svg" | grep -q '^<svg ' && tail -n 1 "$OUT/bench.svg" | grep -qx '</svg>' &&
-	grep -q '^compare	arm64	wp_anon	within_10pct	\(yes\|no\)$' "$OUT/derived.tsv"; then
+	head -n 1 "$OUT/report.svg" | grep -q '^<svg ' && tail -n 1 "$OUT/report.svg" | grep -qx '</svg>' &&
+	grep -q '^compare	arm64	wp_anon	within_10pct	\(yes\|no\)$' "$OUT/report-derived.tsv"; then
 	ok "report.awk: table, x86_64 comparison, skips, SVG"
 else
 	not_ok "report.awk on sample.tsv (see $OUT/report.txt)"
@@ -117,8 +122,7 @@ fi
 # 1.30x (fastest pair 1.28x) must be called more than the bit operation.
 sed -e 's/^\(fig	arm64	wp_anon	ratio	\).*/\11.300/' \
 	-e 's/^\(fig	arm64	wp_anon	ratio_best	\).*/\11.280/' "$HERE/sample.tsv" >"$OUT/far.tsv"
-if awk -F '\t' -v svg="$OUT/far.svg" -v derived="$OUT/far-derived.tsv" -f "$HERE/report.awk" \
-	"$OUT/far.tsv" >"$OUT/far.txt" 2>&1 &&
+if report far "$OUT/far.tsv" &&
 	grep -q '^  over 5% (arm64 wp_anon): ' "$OUT/far.txt" &&
 	grep -q '^  within 5%, median or fastest pair (.*x86_64 wp_anon' "$OUT/report.txt"; then
 	ok "report.awk: explains each range figure above 1, by its size"
@@ -129,8 +133,7 @@ fi
 # x86_64 below 1 on a range figure: the report says the comparison
 # carries an emulator effect; the sample (x86_64 above 1) not.
 sed -e 's/^\(fig	x86_64	wp_shmem	ratio	\).*/\10.922/' "$HERE/sample.tsv" >"$OUT/below.tsv"
-if awk -F '\t' -v svg="$OUT/below.svg" -v derived="$OUT/below-derived.tsv" -f "$HERE/report.awk" \
-	"$OUT/below.tsv" >"$OUT/below.txt" 2>&1 &&
+if report below "$OUT/below.tsv" &&
 	grep -q "^  x86_64's wp_shmem is below 1 (0.922); natively 1.259: the other arches are set against a base that TCG" "$OUT/below.txt" &&
 	! grep -q "below 1" "$OUT/report.txt"; then
 	ok "report.awk: a base below 1 is called an emulator effect"
