@@ -192,6 +192,15 @@ static unsigned long param(const char *key, unsigned long def)
 	return def;
 }
 
+/*
+ * ptemark.soak=N: the race tests run N times their rounds (regress.h),
+ * and every suite's timeout grows as much. 0 counts as 1.
+ */
+static unsigned long soak_factor(void)
+{
+	return param("soak", 1) ?: 1;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -474,8 +483,7 @@ static void read_suites(void)
 		 * A slower emulated machine (or a loaded host) stretches them
 		 * all; so does a soak, which lengthens the race tests' loops.
 		 */
-		r->timeout *= (param("timeout_scale", 1) ?: 1) *
-			      (param("soak", 1) ?: 1);
+		r->timeout *= (param("timeout_scale", 1) ?: 1) * soak_factor();
 		if (cl_parse_format(tok[3], &r->fmt)) {
 			snprintf(r->err, sizeof(r->err), "%s:%d: bad format '%s'",
 				 suites_path, lineno, tok[3]);
@@ -662,8 +670,7 @@ static void child(struct run *r, int outfd, int errfd)
 	if (chdir(work_dir))
 		fprintf(stderr, "ptemark-init: chdir %s: %s\n", work_dir,
 			strerror(errno));
-	/* ptemark.soak=N: the race tests run N times their rounds (regress.h) */
-	snprintf(soak, sizeof(soak), "PTEMARK_SOAK=%lu", param("soak", 1) ?: 1);
+	snprintf(soak, sizeof(soak), "PTEMARK_SOAK=%lu", soak_factor());
 	if (!test_mode)
 		environ = env;
 	else
