@@ -49,31 +49,41 @@ $(REPORT): tools/report.c
 # One arch's failure must not stop the others: each arch target always
 # succeeds here, and the report decides the exit status.
 #
-# Each arch is a kernel phase, a user phase (selftests, initramfs) and a
-# run phase (the guest). Kernels follow one another in ARCHES order, and so
-# do guests; with MATRIX_JOBS=2 (the default) the next arch's kernel builds
-# while the previous arch's user phase and guest run. MATRIX_JOBS=1 does one
-# thing at a time.
-# Overlapping kernel builds run at the lowest priority: the guest beside them
-# keeps its CPU, so its timings (and timeouts) stay those of a quiet machine.
-# The user phase is short and gates its own guest, so it is not niced.
+# Each arch is a prep phase (patched tree, config, kbuild prepare, headers),
+# a kernel phase (the compile), a user phase (selftests, initramfs; needs
+# only the prep) and a run phase (the guest). Kernels follow one another in
+# ARCHES order, and so do guests: with MATRIX_JOBS=2 (the default) the next
+# arch's kernel compiles while the previous arch's guest runs, and the
+# preps and user phases of the arches after it run beside both, so each
+# compile starts the moment the one before it ends. Preps wait for the one
+# two before them: at the start two of them (mostly serial) fill the two
+# cores. MATRIX_JOBS=1 does one thing at a time.
+# Everything but the guests runs at the lowest priority: a guest keeps its
+# CPU, so its timings (and timeouts) stay those of a quiet machine.
 MATRIX_JOBS ?= 2
 BUILD_NICE := $(if $(filter-out 1,$(MATRIX_JOBS)),nice -n 19)
-# A kernel, a user phase and a guest at once need one make job more.
-MAKE_JOBS := $(if $(filter-out 1,$(MATRIX_JOBS)),$(shell expr $(MATRIX_JOBS) + 1),1)
-kernel-%: setup FORCE
-	@$(BUILD_NICE) scripts/arch.sh $* kernel || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
-build-%: kernel-% FORCE
-	@scripts/arch.sh $* user || true
-run-%: build-% FORCE
+# A guest, a compile, a prep and two user phases at once.
+MAKE_JOBS := $(if $(filter-out 1,$(MATRIX_JOBS)),$(shell expr $(MATRIX_JOBS) + 3),1)
+prep-%: setup FORCE
+	@$(BUILD_NICE) scripts/arch.sh $* prep || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
+kernel-%: prep-% FORCE
+	@$(BUILD_NICE) scripts/arch.sh $* kernel || [ ! -f $(BUILD)/$*/prep.ready ] || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
+user-%: prep-% FORCE
+	@$(BUILD_NICE) scripts/arch.sh $* user || true
+run-%: kernel-% user-% FORCE
 	@scripts/arch.sh $* run || true
 
 define chain
 kernel-$(2): | kernel-$(1)
 run-$(2): | run-$(1)
 endef
+define chain2
+prep-$(2): | prep-$(1)
+endef
 $(foreach i,$(wordlist 2,$(words $(ARCHES)),$(shell seq 1 $(words $(ARCHES)))),\
 	$(eval $(call chain,$(word $(shell expr $(i) - 1),$(ARCHES)),$(word $(i),$(ARCHES)))))
+$(foreach i,$(wordlist 3,$(words $(ARCHES)),$(shell seq 1 $(words $(ARCHES)))),\
+	$(eval $(call chain2,$(word $(shell expr $(i) - 2),$(ARCHES)),$(word $(i),$(ARCHES)))))
 
 matrix-run: setup
 	@$(MAKE) --no-print-directory -j$(MAKE_JOBS) $(addprefix run-,$(ARCHES))

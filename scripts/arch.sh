@@ -2,10 +2,14 @@
 # Everything for one arch: kernel, selftests, initramfs, boot. Each step
 # skips itself when its inputs are unchanged; results/<arch>/meta always
 # says how far it got, so the report can tell build, boot and test failures.
-# Usage: scripts/arch.sh ARCH_NAME [build|kernel|user|run]   (default: all)
-# build = kernel (the kernel) + user (selftests, initramfs). The Makefile runs
-# the phases separately: one arch's guest boots, and its user phase runs,
-# while the next arch's kernel builds.
+# Usage: scripts/arch.sh ARCH_NAME [build|prep|kernel|user|run]  (default: all)
+#   prep    patched tree, config, kbuild prepare, uapi headers
+#   kernel  the compile (after prep)
+#   user    selftests and initramfs (after prep: they need only the headers)
+#   run     the guest (after kernel and user)
+#   build = prep + kernel + user; all = build + run.
+# The Makefile runs the phases separately, so that one arch's guest boots
+# while the next arch's kernel compiles, and the arches after it prepare.
 set -u
 . "$(dirname "$0")/lib.sh"
 load_arch "$1"
@@ -24,46 +28,59 @@ write_meta() {	# write_meta build-status [reason]
 	} >"$RES/meta"
 }
 
-case $phase in all|build|kernel|user|run) ;; *) die "unknown phase '$phase' (build kernel user run)" ;; esac
-
-# $OUT/ready: the build phase succeeded; when it failed it wrote meta.
-# $OUT/kernel.ready: the same for the kernel phase alone.
-if [ "$phase" = run ]; then
-	[ -f "$OUT/ready" ] || exit 1
-elif [ "$phase" = user ]; then
-	rm -f "$OUT/ready"
-	[ -f "$OUT/kernel.ready" ] || exit 1
-elif ! rm -f "$OUT/ready" "$OUT/kernel.ready" || ! "$S/kernel.sh" "$ARCH_NAME"; then
+build_failed() {	# build_failed reason: no results from an old guest stay
 	rm -f "$RES/run.meta" "$RES/console.log"
-	write_meta fail "$(tail -n 1 "$OUT/build.log")"
+	write_meta fail "$1"
 	exit 1
-else
-	touch "$OUT/kernel.ready"
-	[ "$phase" = kernel ] && exit 0
-fi
-[ "$phase" = run ] || for step in selftests initramfs; do
-	if ! "$S/$step.sh" "$ARCH_NAME" 2>"$OUT/$step.err"; then
-		cat "$OUT/$step.err" >&2
-		cat "$OUT/$step.err" >>"$RES/build.log"
-		rm -f "$RES/run.meta" "$RES/console.log"
-		write_meta fail "$step: $(tail -n 1 "$OUT/$step.err")"
-		exit 1
-	fi
+}
+
+case $phase in
+all) phases="prep kernel user run" ;;
+build) phases="prep kernel user" ;;
+prep|kernel|user|run) phases=$phase ;;
+*) die "unknown phase '$phase' (prep kernel user run build)" ;;
+esac
+
+# $OUT/<phase>.ready: that phase succeeded. A phase that fails writes meta;
+# the phases after it then stop without a word.
+for p in $phases; do
+	case $p in
+	prep)
+		rm -f "$OUT/prep.ready" "$OUT/kernel.ready" "$OUT/user.ready"
+		"$S/kernel.sh" "$ARCH_NAME" prep || build_failed "$(tail -n 1 "$OUT/build.log")"
+		;;
+	kernel)
+		rm -f "$OUT/kernel.ready"
+		[ -f "$OUT/prep.ready" ] || exit 1
+		"$S/kernel.sh" "$ARCH_NAME" || build_failed "$(tail -n 1 "$OUT/build.log")"
+		;;
+	user)
+		rm -f "$OUT/user.ready"
+		[ -f "$OUT/prep.ready" ] || exit 1
+		for step in selftests initramfs; do
+			if ! "$S/$step.sh" "$ARCH_NAME" 2>"$OUT/$step.err"; then
+				cat "$OUT/$step.err" >&2
+				cp "$OUT/$step.err" "$RES/user.log"
+				build_failed "$step: $(tail -n 1 "$OUT/$step.err")"
+			fi
+		done
+		;;
+	run)
+		[ -f "$OUT/kernel.ready" ] && [ -f "$OUT/user.ready" ] || exit 1
+		# Reuse the last results when neither the kernel nor the initramfs changed.
+		run_inputs=$( { cat "$OUT/kernel.inputs"; sha256sum <"$OUT/initramfs.cpio";
+			[ -n "${QEMU_PREPARE:-}" ] && cat "$ARCH_DIR/$QEMU_PREPARE";
+			env | grep -E '^GUEST_' | sort; } | sha256sum | cut -c1-16)
+		if [ -z "${RERUN:-}" ] && [ "$(cat "$OUT/run.inputs" 2>/dev/null)" = "$run_inputs" ] &&
+			[ -f "$RES/run.meta" ] && grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null; then
+			say "$ARCH_NAME" boot "up to date: results of $(date -r "$RES/console.log" '+%F %T') reused (RERUN=1 boots again)"
+		else
+			rm -f "$OUT/run.inputs"
+			"$S/boot.sh" "$ARCH_NAME"
+			echo "$run_inputs" >"$OUT/run.inputs"
+		fi
+		write_meta pass
+		;;
+	esac
+	touch "$OUT/$p.ready"
 done
-
-[ "$phase" = run ] || touch "$OUT/ready"
-[ "$phase" = build ] || [ "$phase" = user ] && exit 0
-
-# Reuse the last results when neither the kernel nor the initramfs changed.
-run_inputs=$( { cat "$OUT/kernel.inputs"; sha256sum <"$OUT/initramfs.cpio";
-	[ -n "${QEMU_PREPARE:-}" ] && cat "$ARCH_DIR/$QEMU_PREPARE";
-	env | grep -E '^GUEST_' | sort; } | sha256sum | cut -c1-16)
-if [ -z "${RERUN:-}" ] && [ "$(cat "$OUT/run.inputs" 2>/dev/null)" = "$run_inputs" ] &&
-	[ -f "$RES/run.meta" ] && grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null; then
-	say "$ARCH_NAME" boot "up to date: results of $(date -r "$RES/console.log" '+%F %T') reused (RERUN=1 boots again)"
-else
-	rm -f "$OUT/run.inputs"
-	"$S/boot.sh" "$ARCH_NAME"
-	echo "$run_inputs" >"$OUT/run.inputs"
-fi
-write_meta pass

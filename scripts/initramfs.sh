@@ -18,7 +18,7 @@ mkdir -p "$OUT/extra"
 # Nothing to do when the init, the suites and the extra tests are unchanged:
 # an identical initramfs lets scripts/arch.sh reuse the last results.
 inputs=$( { cat "$G/init.c" "$G/classify.c" "$G/classify.h" "$G/suites" "$0" \
-	"$OUT/bin/.inputs" "$OUT/kernel.inputs"; echo "$CC $CFLAGS ${TESTS:-}";
+	"$OUT/bin/.inputs" "$OUT/prep.inputs"; echo "$CC $CFLAGS ${TESTS:-}";
 	echo "suites: ${GUEST_SUITES:-}";
 	[ -n "${TESTS:-}" ] && cat "$TESTS"/*.c 2>/dev/null; } | sha256sum | cut -c1-16)
 if [ -f "$OUT/initramfs.cpio" ] && [ "$(cat "$OUT/initramfs.inputs" 2>/dev/null)" = "$inputs" ]; then
@@ -55,7 +55,7 @@ if [ -n "${TESTS:-}" ]; then
 	done
 fi
 
-# gen_init_cpio (built with the kernel) needs no root for the device node.
+# gen_init_cpio (built by the prep phase) needs no root for the device node.
 list=$OUT/initramfs.list
 {
 	echo "dir /dev 0755 0 0"

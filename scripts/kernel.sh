@@ -1,11 +1,17 @@
 #!/bin/sh
 # Build one arch's kernel: patched tree, merged config, image and uapi headers.
-# Usage: scripts/kernel.sh ARCH_NAME
+# Usage: scripts/kernel.sh ARCH_NAME [prep]
+# prep stops after the mostly serial part: the patched tree, the config,
+# kbuild's prepare, the uapi headers and gen_init_cpio, which is all the
+# selftests and the initramfs need. Without it the compile follows (after
+# a prep, unless one for the same inputs already succeeded).
 # Skips all work when the inputs (kernel version, patches, fragments) are
 # unchanged since the last successful build.
 set -u
 . "$(dirname "$0")/lib.sh"
 load_arch "$1"
+mode=${2:-all}
+case $mode in prep|all) ;; *) die "unknown kernel.sh mode '$mode' (prep, or none)" ;; esac
 
 mkdir -p "$OUT" "$RES"
 LOG=$OUT/build.log
@@ -24,7 +30,7 @@ series() {
 
 finish() {	# finish pass|fail "message"
 	echo "$1" >"$STATUS"
-	echo "$(($(date +%s) - t0))" >"$OUT/build.seconds"
+	echo "$(($(date +%s) - t0 + prep_seconds))" >"$OUT/build.seconds"
 	[ -n "${2:-}" ] && echo "$2" >>"$LOG"
 	cp "$LOG" "$RES/build.log"
 	say "$ARCH_NAME" kernel "$1${2:+: $2}"
@@ -43,64 +49,16 @@ overlay() {
 inputs=$( { echo "$KVER"; series | xargs -r cat; cat "$PTEMARK_TOP/generic/ptemark.config" \
 	"$ARCH_DIR/arch.config" "$ARCH_DIR/arch.conf" "$0" "$KUNIT"/*.c \
 	"$ARCH_DIR/encoding.h" "$PTEMARK_TOP/generic/pte_marker_model.h"; } | sha256sum | cut -c1-16)
-if [ -f "$OUT/kernel.img" ] && [ "$(cat "$OUT/kernel.inputs" 2>/dev/null)" = "$inputs" ] &&
-	[ "$(cat "$STATUS" 2>/dev/null)" = pass ]; then
-	say "$ARCH_NAME" kernel "up to date ($KVER, inputs $inputs)"
-	echo "$(($(date +%s) - t0))" >"$OUT/build.seconds"
-	cp "$LOG" "$RES/build.log" 2>/dev/null
-	exit 0
-fi
 
-: >"$LOG"
-rm -f "$OUT/kernel.img" "$OUT/kernel.inputs"
-
-# A fresh tree of hard links to the pristine source; applying a patch
-# replaces a link with a new file, so the pristine tree is never touched.
-say "$ARCH_NAME" source "linking tree, applying $(series | wc -l) patch(es)"
-rm -rf "$OUT/src"
-cp -al "$SRC" "$OUT/src" || finish fail "could not link the source tree"
-touched=$OUT/touched
-for p in $(series); do
-	subj=$(sed -n 's/^Subject: //p' "$p" | head -n 1)
-	echo "applying $p: $subj" >>"$LOG"
-	if ! (cd "$OUT/src" && GIT_CEILING_DIRECTORIES=$OUT git apply --whitespace=nowarn "$p") >>"$LOG" 2>&1; then
-		finish fail "patch does not apply: $(basename "$p") ($subj)"
-	fi
-	sed -n 's|^+++ b/||p' "$p" >>"$touched.new"
-done
-# Files patched now or by the last series must look newer than their objects,
-# also when a patch was dropped and the file is a pristine link again.
-cat "$touched" "$touched.new" 2>/dev/null | sort -u | while read -r f; do
-	[ -e "$OUT/src/$f" ] && touch "$OUT/src/$f"
-done
-mv "$touched.new" "$touched" 2>/dev/null || : >"$touched"
-overlay || finish fail "could not copy the KUnit suite into the tree"
-
+# kbuild's commands, the same in both modes: a different CC would make
+# the compile redo what prep built.
 # A generated header that names its generator by __FILE__ (one arch's is
 # included nearly everywhere) would differ per checkout, and every object
 # would miss ccache in a fresh one: host tools see their sources relative
 # to the tree.
 KMAKE="make -C $OUT/src O=$OUT/obj ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE HOSTCFLAGS=-fmacro-prefix-map=$OUT/src/="
+KCC="ccache ${CROSS_COMPILE}gcc"
 export KBUILD_BUILD_TIMESTAMP="ptemark" KBUILD_BUILD_USER=ptemark KBUILD_BUILD_HOST=ptemark
-
-say "$ARCH_NAME" config "tinyconfig + generic/ptemark.config + $(basename "$ARCH_DIR")/arch.config"
-mkdir -p "$OUT/obj"
-# -j: the first make builds kconfig's own tools (9 s of a cold build when
-# serial).
-$KMAKE -j"$JOBS" tinyconfig >>"$LOG" 2>&1 || finish fail "make tinyconfig failed"
-(cd "$OUT/obj" && ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE \
-	"$OUT/src/scripts/kconfig/merge_config.sh" -m -O "$OUT/obj" "$OUT/obj/.config" \
-	"$PTEMARK_TOP/generic/ptemark.config" "$ARCH_DIR/arch.config") >>"$LOG" 2>&1 ||
-	finish fail "merge_config.sh failed"
-$KMAKE -j"$JOBS" olddefconfig >>"$LOG" 2>&1 || finish fail "make olddefconfig failed"
-# An option the fragments ask for but the arch cannot have is worth a line, not a failure.
-for opt in $(cat "$PTEMARK_TOP/generic/ptemark.config" "$ARCH_DIR/arch.config" | sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p'); do
-	grep -qx "$opt=y" "$OUT/obj/.config" || echo "config: $opt=y requested, not set on $ARCH_NAME" >>"$LOG"
-done
-for opt in $(cat "$PTEMARK_TOP/generic/ptemark.config" "$ARCH_DIR/arch.config" | sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p'); do
-	grep -qx "$opt=[ym]" "$OUT/obj/.config" && echo "config: $opt off requested, still on for $ARCH_NAME (selected?)" >>"$LOG"
-done
-
 # ccache's depend mode skips the preprocessor run that its default mode
 # adds to every miss: a cold build of mm/ kernel/ fs/ took 91 s by default,
 # 70 s in depend mode, 65 s without ccache. A base_dir makes the cache's
@@ -109,11 +67,90 @@ done
 # an arch.conf says so (CCACHE_IGNORE).
 export CCACHE_DEPEND="${CCACHE_DEPEND:-1}" CCACHE_BASEDIR="${CCACHE_BASEDIR:-$OUT}"
 export CCACHE_IGNOREOPTIONS="${CCACHE_IGNOREOPTIONS:-${CCACHE_IGNORE:-}}"
+
+# The mostly serial part, which is all the user phase needs.
+prepare() {
+	: >"$LOG"
+	rm -f "$OUT/kernel.img" "$OUT/kernel.inputs" "$OUT/prep.inputs"
+
+	# A fresh tree of hard links to the pristine source; applying a patch
+	# replaces a link with a new file, so the pristine tree is never touched.
+	say "$ARCH_NAME" source "linking tree, applying $(series | wc -l) patch(es)"
+	rm -rf "$OUT/src"
+	cp -al "$SRC" "$OUT/src" || finish fail "could not link the source tree"
+	touched=$OUT/touched
+	for p in $(series); do
+		subj=$(sed -n 's/^Subject: //p' "$p" | head -n 1)
+		echo "applying $p: $subj" >>"$LOG"
+		if ! (cd "$OUT/src" && GIT_CEILING_DIRECTORIES=$OUT git apply --whitespace=nowarn "$p") >>"$LOG" 2>&1; then
+			finish fail "patch does not apply: $(basename "$p") ($subj)"
+		fi
+		sed -n 's|^+++ b/||p' "$p" >>"$touched.new"
+	done
+	# Files patched now or by the last series must look newer than their objects,
+	# also when a patch was dropped and the file is a pristine link again.
+	cat "$touched" "$touched.new" 2>/dev/null | sort -u | while read -r f; do
+		[ -e "$OUT/src/$f" ] && touch "$OUT/src/$f"
+	done
+	mv "$touched.new" "$touched" 2>/dev/null || : >"$touched"
+	overlay || finish fail "could not copy the KUnit suite into the tree"
+
+	say "$ARCH_NAME" config "tinyconfig + generic/ptemark.config + $(basename "$ARCH_DIR")/arch.config"
+	mkdir -p "$OUT/obj"
+	# -j: the first make builds kconfig's own tools (9 s of a cold build when
+	# serial).
+	$KMAKE -j"$JOBS" tinyconfig >>"$LOG" 2>&1 || finish fail "make tinyconfig failed"
+	(cd "$OUT/obj" && ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE \
+		"$OUT/src/scripts/kconfig/merge_config.sh" -m -O "$OUT/obj" "$OUT/obj/.config" \
+		"$PTEMARK_TOP/generic/ptemark.config" "$ARCH_DIR/arch.config") >>"$LOG" 2>&1 ||
+		finish fail "merge_config.sh failed"
+	$KMAKE -j"$JOBS" olddefconfig >>"$LOG" 2>&1 || finish fail "make olddefconfig failed"
+	# An option the fragments ask for but the arch cannot have is worth a line, not a failure.
+	for opt in $(cat "$PTEMARK_TOP/generic/ptemark.config" "$ARCH_DIR/arch.config" | sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=y$/\1/p'); do
+		grep -qx "$opt=y" "$OUT/obj/.config" || echo "config: $opt=y requested, not set on $ARCH_NAME" >>"$LOG"
+	done
+	for opt in $(cat "$PTEMARK_TOP/generic/ptemark.config" "$ARCH_DIR/arch.config" | sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p'); do
+		grep -qx "$opt=[ym]" "$OUT/obj/.config" && echo "config: $opt off requested, still on for $ARCH_NAME (selected?)" >>"$LOG"
+	done
+
+	# usr/ is kbuild's prepare (generated headers, host tools, asm-offsets:
+	# the serial start of every build) plus gen_init_cpio for the initramfs.
+	say "$ARCH_NAME" prepare "kbuild prepare, uapi headers, gen_init_cpio"
+	$KMAKE -j"$JOBS" CC="$KCC" usr/ >>"$LOG" 2>&1 ||
+		finish fail "kbuild prepare failed: $(grep -m1 -E 'error:|Error [0-9]' "$LOG")"
+	$KMAKE headers_install INSTALL_HDR_PATH="$OUT/headers" >>"$LOG" 2>&1 ||
+		finish fail "headers_install failed"
+	echo "$(($(date +%s) - t0))" >"$OUT/prep.seconds"
+	echo "$inputs" >"$OUT/prep.inputs"
+	cp "$LOG" "$OUT/prep.log"
+	cp "$LOG" "$RES/build.log"
+}
+
+prep_seconds=0  # added to build.seconds when an earlier run prepared
+if [ -f "$OUT/kernel.img" ] && [ "$(cat "$OUT/kernel.inputs" 2>/dev/null)" = "$inputs" ] &&
+	[ "$(cat "$STATUS" 2>/dev/null)" = pass ]; then
+	[ "$mode" = prep ] || say "$ARCH_NAME" kernel "up to date ($KVER, inputs $inputs)"
+	# A build directory from before prep existed has no prep.inputs.
+	[ "$(cat "$OUT/prep.inputs" 2>/dev/null)" = "$inputs" ] || echo "$inputs" >"$OUT/prep.inputs"
+	[ "$mode" = prep ] || echo "$(($(date +%s) - t0))" >"$OUT/build.seconds"
+	cp "$LOG" "$RES/build.log" 2>/dev/null
+	exit 0
+fi
+
+if [ "$(cat "$OUT/prep.inputs" 2>/dev/null)" != "$inputs" ]; then
+	prepare
+	[ "$mode" = prep ] && exit 0
+elif [ "$mode" = prep ]; then
+	exit 0
+else
+	# The log of a compile that failed before goes.
+	cp "$OUT/prep.log" "$LOG"
+	prep_seconds=$(cat "$OUT/prep.seconds" 2>/dev/null || echo 0)
+fi
+
 say "$ARCH_NAME" kernel "building $KVER with -j$JOBS (log: $RES/build.log)"
-$KMAKE -j"$JOBS" CC="ccache ${CROSS_COMPILE}gcc" >>"$LOG" 2>&1 ||
+$KMAKE -j"$JOBS" CC="$KCC" >>"$LOG" 2>&1 ||
 	finish fail "kernel build failed: $(grep -m1 -E 'error:|Error [0-9]' "$LOG")"
-$KMAKE headers_install INSTALL_HDR_PATH="$OUT/headers" >>"$LOG" 2>&1 ||
-	finish fail "headers_install failed"
 cp "$OUT/obj/$KERNEL_IMAGE" "$OUT/kernel.img" || finish fail "no image at $KERNEL_IMAGE"
 echo "$inputs" >"$OUT/kernel.inputs"
-finish pass "built $KVER in $(($(date +%s) - t0))s"
+finish pass "built $KVER in $(($(date +%s) - t0 + prep_seconds))s"

@@ -11,7 +11,7 @@ SRC=$OUT/src
 MM=$SRC/tools/testing/selftests/mm
 BIN=$OUT/bin
 LOG=$OUT/selftests.log
-[ -d "$OUT/headers/include" ] || die "$ARCH_NAME: no kernel headers in $OUT/headers (build the kernel first)"
+[ -d "$OUT/headers/include" ] || die "$ARCH_NAME: no kernel headers in $OUT/headers (run scripts/arch.sh $ARCH_NAME prep first)"
 mkdir -p "$BIN"
 
 CC="ccache ${CROSS_COMPILE}gcc"
@@ -25,7 +25,7 @@ pagemap_ioctl:pagemap_ioctl.c
 soft-dirty:soft-dirty.c"
 
 REGRESS=$PTEMARK_TOP/tests/regress
-inputs=$( { cat "$OUT/kernel.inputs" 2>/dev/null; echo "$CC $CFLAGS $LIBS $PROGS"; cat "$0";
+inputs=$( { cat "$OUT/prep.inputs" 2>/dev/null; echo "$CC $CFLAGS $LIBS $PROGS"; cat "$0";
 	cat "$REGRESS"/*.c "$REGRESS"/*.h 2>/dev/null; } | sha256sum | cut -c1-16)
 if [ "$(cat "$BIN/.inputs" 2>/dev/null)" = "$inputs" ]; then
 	exit 0

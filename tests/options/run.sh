@@ -31,8 +31,25 @@ QEMU_SYSTEM="sh $P/qemu.sh"
 CONSOLE=ttyFAKE
 CONF
 export PTEMARK_TOP="$P" BUILD="$T/build" RESULTS="$T/results"
-mkdir -p "$BUILD/fake64" "$BUILD/src/linux-source-6.12"
-printf 'kernelversion:\n\t@echo 6.12.99\n' >"$BUILD/src/linux-source-6.12/Makefile"
+mkdir -p "$BUILD/fake64" "$BUILD/src/linux-source-6.12/mm" "$BUILD/src/linux-source-6.12/scripts/kconfig"
+# A fake kbuild: configuring and preparing work, the compile fails.
+cat >"$BUILD/src/linux-source-6.12/Makefile" <<'MK'
+.DEFAULT_GOAL := all
+kernelversion:
+	@echo 6.12.99
+tinyconfig olddefconfig usr/:
+	@mkdir -p $(O) && touch $(O)/.config
+headers_install:
+	@mkdir -p $(INSTALL_HDR_PATH)/include
+all:
+	@echo "mm/fake.c:1:1: error: fake compile failure"; exit 1
+MK
+printf '#!/bin/sh\n' >"$BUILD/src/linux-source-6.12/scripts/kconfig/merge_config.sh"
+chmod +x "$BUILD/src/linux-source-6.12/scripts/kconfig/merge_config.sh"
+mkdir -p "$P/tests/kunit"
+: >"$P/tests/kunit/fake_kunit.c"
+: >"$P/generic/pte_marker_model.h"
+: >"$P/arch-fake/encoding.h"
 echo hello >"$BUILD/src/linux-source-6.12/file.c"
 : >"$BUILD/fake64/kernel.img"
 : >"$BUILD/fake64/initramfs.cpio"
@@ -123,17 +140,35 @@ check "a failed build phase is not followed by a boot" sh -c "
 	! PATCHES=$T/bad sh $P/scripts/arch.sh fake64 build >/dev/null 2>&1 &&
 	! sh $P/scripts/arch.sh fake64 run >/dev/null 2>&1 &&
 	[ ! -e $T/booted ] && grep -qx build=fail $RESULTS/fake64/meta"
-# The same when the phases run one by one, as make matrix runs them: the
-# user phase does not even start its selftests.
-check "a failed kernel phase: no user phase, no boot" sh -c "
+# The same when the phases run one by one, as make matrix runs them: after
+# a failed prep neither the compile nor the selftests even start.
+check "a failed prep phase: no kernel phase, no user phase, no boot" sh -c "
 	rm -f $T/booted $BUILD/fake64/selftests.err; : >$BUILD/fake64/initramfs.cpio;
-	touch $BUILD/fake64/ready $BUILD/fake64/kernel.ready;
-	! PATCHES=$T/bad sh $P/scripts/arch.sh fake64 kernel >/dev/null 2>&1 &&
-	[ ! -e $BUILD/fake64/kernel.ready ] &&
+	touch $BUILD/fake64/prep.ready $BUILD/fake64/kernel.ready $BUILD/fake64/user.ready;
+	! PATCHES=$T/bad sh $P/scripts/arch.sh fake64 prep >/dev/null 2>&1 &&
+	[ ! -e $BUILD/fake64/prep.ready ] && [ ! -e $BUILD/fake64/kernel.ready ] &&
+	[ ! -e $BUILD/fake64/user.ready ] &&
+	! sh $P/scripts/arch.sh fake64 kernel >$T/kernel.out 2>&1 && ! grep -q building $T/kernel.out &&
 	! sh $P/scripts/arch.sh fake64 user >/dev/null 2>&1 &&
 	[ ! -e $BUILD/fake64/selftests.err ] &&
 	! sh $P/scripts/arch.sh fake64 run >/dev/null 2>&1 &&
-	[ ! -e $BUILD/fake64/ready ] && [ ! -e $T/booted ] && grep -qx build=fail $RESULTS/fake64/meta"
+	[ ! -e $T/booted ] && grep -qx build=fail $RESULTS/fake64/meta"
+# A compile that fails after a good prep: the failure is named, the user
+# phase (which needs only the prep) still runs, and nothing boots.
+check "a failed compile: named in meta, user phase still runs, no boot" sh -c "
+	rm -rf $T/booted $BUILD/fake64/selftests.err $BUILD/fake64/headers;
+	sh $P/scripts/arch.sh fake64 prep >/dev/null 2>&1 &&
+	[ -e $BUILD/fake64/prep.ready ] && [ -d $BUILD/fake64/headers/include ] &&
+	! sh $P/scripts/arch.sh fake64 kernel >/dev/null 2>&1 && [ ! -e $BUILD/fake64/kernel.ready ] &&
+	grep -qx build=fail $RESULTS/fake64/meta && grep -q 'build_reason=.*fake compile failure' $RESULTS/fake64/meta &&
+	{ sh $P/scripts/arch.sh fake64 user >/dev/null 2>&1; [ -e $BUILD/fake64/selftests.err ]; } &&
+	! sh $P/scripts/arch.sh fake64 run >/dev/null 2>&1 && [ ! -e $T/booted ]"
+# A second compile after a good prep starts from the prep, not from a
+# fresh tree, and its log is the prep's plus its own, not the last one's.
+check "a compile after a prep reuses it and logs only its own try" sh -c "
+	! sh $P/scripts/kernel.sh fake64 >$T/again.out 2>&1 &&
+	! grep -q 'linking tree' $T/again.out &&
+	[ \$(grep -c 'fake compile failure' $RESULTS/fake64/build.log) -eq 2 ]"
 
 # QEMU_PREPARE: an arch's script adds QEMU arguments; its failure is named.
 : >"$BUILD/fake64/kernel.img"
@@ -181,22 +216,28 @@ check "an arch's KERNEL_CMDLINE reaches the guest command line" sh -c "
 	grep -q -- 'oops=panic tsc=reliable nokaslr' $T/qemu.args"
 sed -i '/^KERNEL_CMDLINE=/d' "$P/arch-fake/arch.conf"
 
-# With MATRIX_JOBS=2 the kernel phase runs niced (the guest beside it keeps
-# its CPU); with 1 it does not. The user phase is never niced. make -n shows
-# the recipes.
-check "MATRIX_JOBS=2 builds kernels at nice 19, MATRIX_JOBS=1 does not" sh -c "
-	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES=x86_64 build-x86_64 >$T/make-n2 &&
+# With MATRIX_JOBS=2 everything but the guest runs niced (the guest beside
+# it keeps its CPU); with 1 nothing is. make -n shows the recipes.
+check "MATRIX_JOBS=2 builds at nice 19 and boots at 0, MATRIX_JOBS=1 does not nice" sh -c "
+	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES=x86_64 run-x86_64 >$T/make-n2 &&
+	grep -q '^nice -n 19 scripts/arch.sh x86_64 prep' $T/make-n2 &&
 	grep -q '^nice -n 19 scripts/arch.sh x86_64 kernel' $T/make-n2 &&
-	grep -q '^scripts/arch.sh x86_64 user' $T/make-n2 &&
-	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES=x86_64 build-x86_64 | grep -q '^scripts/arch.sh x86_64 kernel'"
+	grep -q '^nice -n 19 scripts/arch.sh x86_64 user' $T/make-n2 &&
+	grep -q '^scripts/arch.sh x86_64 run' $T/make-n2 &&
+	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES=x86_64 run-x86_64 >$T/make-n1 &&
+	grep -q '^scripts/arch.sh x86_64 kernel' $T/make-n1 && ! grep -q nice $T/make-n1"
 
-# The next arch's kernel waits only for the previous kernel, not for its
-# user phase: so one make job more than MATRIX_JOBS, and the chain is on
-# the kernel targets. make -p prints the rules make read.
-check "the next kernel builds beside the previous arch's user phase" sh -c "
-	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES='x86_64 arm64' matrix-run | grep -q -- '-j3 run-x86_64 run-arm64' &&
+# A compile waits only for the one before it; the user phase only for its
+# prep; a prep for the one two before it. make -p prints the rules make read.
+check "compiles chain, user phases and preps run ahead of them" sh -c "
+	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES='x86_64 arm64' matrix-run | grep -q -- '-j5 run-x86_64 run-arm64' &&
 	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES='x86_64 arm64' matrix-run | grep -q -- '-j1 run-x86_64 run-arm64' &&
-	make -p -n -C $TOP ARCHES='x86_64 arm64' kernel-arm64 2>/dev/null | grep -q '^kernel-arm64:.*| kernel-x86_64'"
+	make -p -n -C $TOP ARCHES='x86_64 arm64 s390x' run-s390x 2>/dev/null >$T/make-p &&
+	grep -q '^kernel-arm64: prep-arm64 .*| kernel-x86_64\$' $T/make-p &&
+	grep -q '^user-arm64: prep-arm64 FORCE\$' $T/make-p &&
+	grep -q '^prep-arm64: setup FORCE\$' $T/make-p &&
+	grep -q '^prep-s390x: setup FORCE | prep-x86_64\$' $T/make-p &&
+	grep -q '^run-arm64: kernel-arm64 user-arm64 FORCE | run-x86_64\$' $T/make-p"
 
 # A phase name the script does not know is an error, not a silent no-op.
 check "arch.sh rejects an unknown phase" sh -c "
