@@ -20,7 +20,8 @@
 #
 # Per arch, a separate tree $BUILD/mutants/<arch> is built first without a
 # mutant (the baseline, results/mutants/baseline/) and then once per
-# mutant with PATCHES=<that mutant>; ccache keeps those rebuilds short.
+# mutant with PATCHES=<that mutant>; ccache (PTEMARK_CCACHE=1 unless set)
+# keeps those rebuilds short: going back to the baseline hits the cache.
 # caught: the build stops on a compile-time contract check (BUILD_BUG_ON,
 # static_assert), or a test that passes on the baseline fails or errors,
 # or the kernel panics, or the guest hangs where the baseline did not, or
@@ -40,6 +41,7 @@ export GUEST_SUITES="${GUEST_SUITES:-regress soft-dirty}"
 USER_TIMEOUT=${GUEST_TIMEOUT:-}
 unset PATCHES RERUN
 export LC_ALL=C	# sort and comm agree on the order
+export PTEMARK_CCACHE="${PTEMARK_CCACHE:-1}"
 
 [ -x "$REPORT" ] || die "no $REPORT (make builds it: make mutants)"
 [ -d "$M" ] || die "no mutants directory $M"
