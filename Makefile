@@ -10,7 +10,7 @@
 #
 # Options: ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
 #          GUEST_TIMEOUT=<s>  GUEST_SUITES="regress ..."  JOBS=<n>
-#          MATRIX_JOBS=<n>  PTEMARK_CCACHE=1  (see README.md)
+#          MATRIX_JOBS=<n>  (see README.md)
 
 SHELL    := /bin/sh
 TOP      := $(CURDIR)
@@ -27,7 +27,7 @@ ifeq ($(MAKELEVEL),0)
 PTEMARK_T0 := $(shell date +%s)
 endif
 export PTEMARK_T0
-export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES PTEMARK_CCACHE
+export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES
 
 .PHONY: all layout zerocost matrix check matrix-run test-host setup clean distclean help mutants FORCE
 
@@ -60,20 +60,14 @@ $(REPORT): tools/report.c
 # cores. MATRIX_JOBS=1 does one thing at a time.
 # Everything but the guests runs at the lowest priority: a guest keeps its
 # CPU, so its timings (and timeouts) stay those of a quiet machine.
-# Except at the end: the run ends when the last guest does, and that guest
-# alone keeps only about one core busy. So the last compile runs at normal
-# priority (sharing the CPU with the guest before it), and the last guest
-# starts as soon as its kernel is ready, beside the one before it if that
-# one still runs.
 MATRIX_JOBS ?= 2
 BUILD_NICE := $(if $(filter-out 1,$(MATRIX_JOBS)),nice -n 19)
-LAST := $(lastword $(ARCHES))
 # A guest, a compile, a prep and two user phases at once.
 MAKE_JOBS := $(if $(filter-out 1,$(MATRIX_JOBS)),$(shell expr $(MATRIX_JOBS) + 3),1)
 prep-%: setup FORCE
 	@$(BUILD_NICE) scripts/arch.sh $* prep || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
 kernel-%: prep-% FORCE
-	@$(if $(filter $(LAST),$*),,$(BUILD_NICE)) scripts/arch.sh $* kernel || [ ! -f $(BUILD)/$*/prep.ready ] || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
+	@$(BUILD_NICE) scripts/arch.sh $* kernel || [ ! -f $(BUILD)/$*/prep.ready ] || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
 user-%: prep-% FORCE
 	@$(BUILD_NICE) scripts/arch.sh $* user || true
 run-%: kernel-% user-% FORCE
@@ -81,7 +75,7 @@ run-%: kernel-% user-% FORCE
 
 define chain
 kernel-$(2): | kernel-$(1)
-$(if $(filter $(LAST),$(2)),,run-$(2): | run-$(1))
+run-$(2): | run-$(1)
 endef
 define chain2
 prep-$(2): | prep-$(1)
