@@ -10,7 +10,7 @@
 #
 # Options: ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
 #          GUEST_TIMEOUT=<s>  GUEST_SUITES="regress ..."  JOBS=<n>
-#          MATRIX_JOBS=<n>  (see README.md)
+#          MATRIX_JOBS=<n>  PTEMARK_CCACHE=1  (see README.md)
 
 SHELL    := /bin/sh
 TOP      := $(CURDIR)
@@ -27,7 +27,7 @@ ifeq ($(MAKELEVEL),0)
 PTEMARK_T0 := $(shell date +%s)
 endif
 export PTEMARK_T0
-export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES
+export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES PTEMARK_CCACHE
 
 .PHONY: all layout zerocost matrix check matrix-run test-host setup clean distclean help mutants FORCE
 
