@@ -57,13 +57,13 @@ inputs=$( { echo "$KVER"; series | xargs -r cat; cat "$PTEMARK_TOP/generic/ptema
 # would miss ccache in a fresh one: host tools see their sources relative
 # to the tree.
 KMAKE="make -C $OUT/src O=$OUT/obj ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE HOSTCFLAGS=-fmacro-prefix-map=$OUT/src/="
+export KBUILD_BUILD_TIMESTAMP="ptemark" KBUILD_BUILD_USER=ptemark KBUILD_BUILD_HOST=ptemark
 # ccache pays only when the cache holds the objects already. On an empty
 # one it cost an x86_64 kernel 9-13 CPU-seconds of 252 (4%), and the
 # incremental builds in build/<arch>/obj need no cache. PTEMARK_CCACHE=1
 # uses it: a clean clone then builds from the cache, and so do mutants.
 KCC="${CROSS_COMPILE}gcc"
 [ "${PTEMARK_CCACHE:-0}" = 1 ] && KCC="ccache $KCC"
-export KBUILD_BUILD_TIMESTAMP="ptemark" KBUILD_BUILD_USER=ptemark KBUILD_BUILD_HOST=ptemark
 # ccache's depend mode skips the preprocessor run that its default mode
 # adds to every miss: a cold build of mm/ kernel/ fs/ took 91 s by default,
 # 70 s in depend mode, 65 s without ccache. A base_dir makes the cache's
@@ -148,8 +148,9 @@ if [ "$(cat "$OUT/prep.inputs" 2>/dev/null)" != "$inputs" ]; then
 elif [ "$mode" = prep ]; then
 	exit 0
 else
-	# The log of a compile that failed before goes.
-	cp "$OUT/prep.log" "$LOG"
+	# The log of a compile that failed before goes (a build directory from
+	# before prep existed has no prep.log).
+	cp "$OUT/prep.log" "$LOG" 2>/dev/null || : >"$LOG"
 	prep_seconds=$(cat "$OUT/prep.seconds" 2>/dev/null || echo 0)
 fi
 
