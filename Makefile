@@ -73,17 +73,12 @@ user-%: prep-% FORCE
 run-%: kernel-% user-% FORCE
 	@scripts/arch.sh $* run || true
 
-define chain
-kernel-$(2): | kernel-$(1)
-run-$(2): | run-$(1)
-endef
-define chain2
-prep-$(2): | prep-$(1)
-endef
-$(foreach i,$(wordlist 2,$(words $(ARCHES)),$(shell seq 1 $(words $(ARCHES)))),\
-	$(eval $(call chain,$(word $(shell expr $(i) - 1),$(ARCHES)),$(word $(i),$(ARCHES)))))
-$(foreach i,$(wordlist 3,$(words $(ARCHES)),$(shell seq 1 $(words $(ARCHES)))),\
-	$(eval $(call chain2,$(word $(shell expr $(i) - 2),$(ARCHES)),$(word $(i),$(ARCHES)))))
+# $(call chain,STEP,N): each arch's STEP waits for the arch N places before it.
+chain = $(foreach i,$(shell seq $(shell expr $(2) + 1) $(words $(ARCHES))),\
+	$(eval $(1)-$(word $(i),$(ARCHES)): | $(1)-$(word $(shell expr $(i) - $(2)),$(ARCHES))))
+$(call chain,kernel,1)
+$(call chain,run,1)
+$(call chain,prep,2)
 
 matrix-run: setup
 	@$(MAKE) --no-print-directory -j$(MAKE_JOBS) $(addprefix run-,$(ARCHES))
