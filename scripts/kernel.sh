@@ -73,6 +73,21 @@ KCC="${CROSS_COMPILE}gcc"
 export CCACHE_DEPEND="${CCACHE_DEPEND:-1}" CCACHE_BASEDIR="${CCACHE_BASEDIR:-$OUT}"
 export CCACHE_IGNOREOPTIONS="${CCACHE_IGNOREOPTIONS:-${CCACHE_IGNORE:-}}"
 
+# A first install starts from the shared headers (source.sh). kbuild keeps
+# a header whose command line is unchanged and which is newer than its
+# source. The seed is older than any file a patch touches (source.sh runs
+# before every prep); its commands name the pristine tree, this arch's here.
+seed_headers() {
+	seed=$(uapi_seed)/usr/include
+	[ -f "$(uapi_seed)/ready" ] && [ ! -d "$OUT/obj/usr/include" ] || return 0
+	mkdir -p "$OUT/obj/usr/include"
+	for d in $(ls "$SRC/include/uapi" 2>/dev/null); do
+		[ -d "$seed/$d" ] && cp -a "$seed/$d" "$OUT/obj/usr/include/"
+	done
+	find "$OUT/obj/usr/include" -name '.*.cmd' -exec sed -i "s|$SRC/|$OUT/src/|g" {} +
+	echo "uapi headers seeded from $(uapi_seed)" >>"$LOG"
+}
+
 # The mostly serial part, which is all the user phase needs.
 prepare() {
 	: >"$LOG"
@@ -123,6 +138,7 @@ prepare() {
 	say "$ARCH_NAME" prepare "kbuild prepare, uapi headers, gen_init_cpio"
 	$KMAKE -j"$JOBS" CC="$KCC" usr/ >>"$LOG" 2>&1 ||
 		finish fail "kbuild prepare failed: $(grep -m1 -E 'error:|Error [0-9]' "$LOG")"
+	seed_headers
 	$KMAKE headers_install INSTALL_HDR_PATH="$OUT/headers" >>"$LOG" 2>&1 ||
 		finish fail "headers_install failed"
 	echo "$(($(date +%s) - t0))" >"$OUT/prep.seconds"

@@ -50,6 +50,11 @@ kernel_src() {
 	echo "$BUILD/src/linux-source-6.12"
 }
 
+# The pristine tree's uapi headers, made once by source.sh (kbuild's obj dir).
+uapi_seed() {
+	echo "$BUILD/src/uapi"
+}
+
 kernel_version() {
 	make -s -C "$(kernel_src)" kernelversion 2>/dev/null
 }

@@ -39,8 +39,13 @@ kernelversion:
 	@echo 6.12.99
 tinyconfig olddefconfig usr/:
 	@mkdir -p $(O) && touch $(O)/.config
-headers_install:
+# Headers as kbuild's: one is made when its source is newer than it is.
+hdrs := $(patsubst $(CURDIR)/include/uapi/%,$(O)/usr/include/%,$(wildcard $(CURDIR)/include/uapi/*/*.h))
+headers_install: $(hdrs)
 	@mkdir -p $(INSTALL_HDR_PATH)/include
+	@[ -z "$(hdrs)" ] || cp -r $(O)/usr/include/. $(INSTALL_HDR_PATH)/include/
+$(O)/usr/include/%.h: $(CURDIR)/include/uapi/%.h
+	@mkdir -p $(dir $@); echo "HDRINST $*"; cp $< $@
 all:
 	@echo "compiler: $(CC)"; echo "mm/fake.c:1:1: error: fake compile failure"; exit 1
 MK
@@ -108,6 +113,37 @@ sed -e 's/-goodbye/-hello/' "$T/bad/0001-bad.patch" >"$T/good/0001-good.patch"
 check "an applied patch leaves the pristine tree untouched" sh -c "
 	PATCHES=$T/good sh $P/scripts/kernel.sh fake64;
 	grep -qx world $BUILD/fake64/src/file.c && grep -qx hello $BUILD/src/linux-source-6.12/file.c"
+
+# The shared uapi headers (source.sh) seed a first install: kbuild redoes
+# only what a patch touched, and asm/ stays the arch's own.
+S=$BUILD/src/linux-source-6.12
+mkdir -p "$S/include/uapi/linux" "$BUILD/src/uapi/usr/include/linux" "$BUILD/src/uapi/usr/include/asm" "$T/uapi"
+echo plain >"$S/include/uapi/linux/plain.h"
+echo old >"$S/include/uapi/linux/patched.h"
+touch -d 2024-01-01 "$S/include/uapi/linux/plain.h" "$S/include/uapi/linux/patched.h"
+touch "$S/.ptemark-extracted"
+cp "$S/include/uapi/linux/"*.h "$BUILD/src/uapi/usr/include/linux/"
+echo host >"$BUILD/src/uapi/usr/include/asm/host.h"
+cat >"$T/uapi/0001-uapi.patch" <<'PATCH'
+Subject: [PATCH] uapi: a changed header
+
+--- a/include/uapi/linux/patched.h
++++ b/include/uapi/linux/patched.h
+@@ -1 +1 @@
+-old
++new
+PATCH
+check "a first header install starts from the shared seed, redoing what a patch touched" sh -c "
+	touch $BUILD/src/uapi/ready; rm -rf $BUILD/fake64/obj $BUILD/fake64/headers $BUILD/fake64/prep.inputs;
+	PATCHES=$T/uapi sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1 &&
+	grep -qx 'HDRINST linux/patched' $BUILD/fake64/prep.log && ! grep -q 'HDRINST linux/plain' $BUILD/fake64/prep.log &&
+	grep -qx new $BUILD/fake64/headers/include/linux/patched.h &&
+	grep -qx plain $BUILD/fake64/headers/include/linux/plain.h && [ ! -e $BUILD/fake64/headers/include/asm ]"
+check "without a seed every header is installed" sh -c "
+	rm -f $BUILD/src/uapi/ready; rm -rf $BUILD/fake64/obj $BUILD/fake64/headers $BUILD/fake64/prep.inputs;
+	PATCHES=$T/uapi sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1 &&
+	grep -qx 'HDRINST linux/plain' $BUILD/fake64/prep.log && grep -qx new $BUILD/fake64/headers/include/linux/patched.h"
+rm -rf "$S/include" "$BUILD/src/uapi" "$BUILD/fake64/obj"
 
 # kernel.sh removed the image when the build failed; boot needs one again.
 : >"$BUILD/fake64/kernel.img"
