@@ -4,7 +4,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-pkgs="make gcc libc6-dev ccache flex bison bc libelf-dev libssl-dev cpio xz-utils rsync
+pkgs="make gcc libc6-dev ccache flex bison bc libelf-dev libssl-dev cpio xz-utils lz4 rsync
 	kmod jq git qemu-user-static linux-source-6.12"
 for a in "$@"; do
 	load_arch "$a"
