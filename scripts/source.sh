@@ -25,6 +25,7 @@ fi
 # kbuild then redoes only the headers a patch touched.
 if [ ! -f "$SEED/ready" ] || [ "$SRC/.ptemark-extracted" -nt "$SEED/ready" ]; then
 	rm -rf "$SEED"
+	say all source "uapi headers, once for every arch"
 	if make -C "$SRC" O="$SEED" -j"$(nproc)" headers >"$SEED.log" 2>&1; then
 		touch "$SEED/ready"
 	else
