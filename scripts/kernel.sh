@@ -77,15 +77,17 @@ export CCACHE_IGNOREOPTIONS="${CCACHE_IGNOREOPTIONS:-${CCACHE_IGNORE:-}}"
 # a header whose command line is unchanged and which is newer than its
 # source. The seed is older than any file a patch touches (source.sh runs
 # before every prep); its commands name the pristine tree, this arch's here.
+# kbuild writes both trees' real paths (mutants reach build/src by a link).
 seed_headers() {
-	seed=$(uapi_seed)/usr/include
-	[ -f "$(uapi_seed)/ready" ] && [ ! -d "$OUT/obj/usr/include" ] || return 0
+	seed=$(uapi_seed)
+	[ -f "$seed/ready" ] && [ ! -d "$OUT/obj/usr/include" ] || return 0
 	mkdir -p "$OUT/obj/usr/include"
 	for d in $(ls "$SRC/include/uapi" 2>/dev/null); do
-		[ -d "$seed/$d" ] && cp -a "$seed/$d" "$OUT/obj/usr/include/"
+		[ -d "$seed/usr/include/$d" ] && cp -a "$seed/usr/include/$d" "$OUT/obj/usr/include/"
 	done
-	find "$OUT/obj/usr/include" -name '.*.cmd' -exec sed -i "s|$SRC/|$OUT/src/|g" {} +
-	echo "uapi headers seeded from $(uapi_seed)" >>"$LOG"
+	find "$OUT/obj/usr/include" -name '.*.cmd' -exec \
+		sed -i "s|$(cd "$SRC" && pwd -P)/|$(cd "$OUT/src" && pwd -P)/|g" {} +
+	echo "uapi headers seeded from $seed" >>"$LOG"
 }
 
 # The mostly serial part, which is all the user phase needs.
