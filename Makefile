@@ -29,17 +29,21 @@ endif
 export PTEMARK_T0
 export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES PTEMARK_CCACHE
 
-.PHONY: all layout zerocost matrix check matrix-run test-host setup clean distclean help mutants FORCE
+.PHONY: all layout zerocost matrix check matrix-run test-host packages setup clean distclean help mutants FORCE
 
 all: help
 
 help:
 	@sed -n '2,14s/^# \{0,1\}//p' Makefile
 
-setup:
+# Debian's packages first: the host tests need the cross compilers and
+# qemu-user too. Then the kernel source, for the matrix.
+packages:
 	@unknown="$(filter-out $(ALL_ARCHES),$(ARCHES))"; \
 	 [ -z "$$unknown" ] || { echo "ptemark: error: unknown arch '$$unknown' (known: $(ALL_ARCHES))" >&2; exit 2; }
 	@scripts/setup.sh $(ARCHES)
+
+setup: packages
 	@scripts/source.sh
 
 $(REPORT): tools/report.c
@@ -109,7 +113,7 @@ zerocost:
 	@scripts/zerocost.sh $(ARCHES)
 
 # The project's own tests: fast, no kernel build.
-test-host:
+test-host: packages
 	@scripts/test-host.sh
 
 clean:

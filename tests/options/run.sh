@@ -281,6 +281,16 @@ check "compiles chain, user phases and preps run ahead of them" sh -c "
 	grep -q '^prep-s390x: setup FORCE | prep-x86_64\$' $T/make-p &&
 	grep -q '^run-arm64: kernel-arm64 user-arm64 FORCE | run-x86_64\$' $T/make-p"
 
+# On a fresh machine the host tests need the cross compilers and
+# qemu-user that setup.sh installs: packages come before them.
+check "make check and make test-host install packages before the host tests" sh -c "
+	for t in check test-host; do
+		make -s -n -C $TOP ARCHES=x86_64 \$t >$T/make-\$t || exit 1
+		s=\$(grep -n '^scripts/setup.sh x86_64' $T/make-\$t | head -n 1 | cut -d: -f1)
+		h=\$(grep -n '^scripts/test-host.sh' $T/make-\$t | head -n 1 | cut -d: -f1)
+		[ -n \"\$s\" ] && [ -n \"\$h\" ] && [ \"\$s\" -lt \"\$h\" ] || exit 1
+	done"
+
 # A phase name the script does not know is an error, not a silent no-op.
 check "arch.sh rejects an unknown phase" sh -c "
 	! sh $P/scripts/arch.sh fake64 bogus 2>$T/phase.err && grep -q \"unknown phase 'bogus'\" $T/phase.err"
