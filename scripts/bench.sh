@@ -267,6 +267,10 @@ if [ -n "${BENCH_COLD:-}" ]; then
 	# shellcheck disable=SC2086
 	cold_make CCACHE_DISABLE=1 $matrix_order >"$B/cold.log" 2>&1
 	rc=$?
+	# the cold compile times, before the rerun below rewrites build.seconds
+	for a in "$@"; do
+		printf 'cold\t%s\t-\tbuild_seconds\t%s\n' "$a" "$(cat "$cb/$a/build.seconds" 2>/dev/null)"
+	done >"$BB/cold-builds.tsv"
 	printf 'cold\tall\t-\t%s\t%s\n' seconds "$(($(date +%s) - t0))" arches "$matrix_order" at "$now" \
 		exit "$rc" tree "${tree:-unknown}" >>"$COLD.new"
 	# nothing changed since: a no-change rerun there is one for sure
@@ -279,13 +283,15 @@ if [ -n "${BENCH_COLD:-}" ]; then
 		printf 'cold\tall\t-\trerun_note\trebuilt or booted: not a no-change rerun\n' >>"$COLD.new"
 	for a in "$@"; do
 		load_arch "$a"
-		printf 'cold\t%s\t-\tbuild_seconds\t%s\n' "$a" "$(cat "$cb/$a/build.seconds" 2>/dev/null)" >>"$COLD.new"
+		grep "^cold	$a	" "$BB/cold-builds.tsv" >>"$COLD.new"
 		printf 'cold\t%s\t-\tsuites_seconds\t%s\n' "$a" \
 			"$(sed -n 's/^run_seconds=//p' "$cr/$a/meta" 2>/dev/null)" >>"$COLD.new"
 		# as if its patches changed: the inputs hash no longer matches, so
 		# the tree is relinked, re-patched and the patched files rebuilt
 		[ -f "$cb/$a/kernel.inputs" ] || continue
+		# prep.inputs too: else the prep is kept and the compile finds nothing to do
 		echo changed >"$cb/$a/kernel.inputs"
+		echo changed >"$cb/$a/prep.inputs"
 		t0=$(date +%s)
 		env -u PTEMARK_TOP BUILD="$cb" RESULTS="$cr" "$snap/scripts/arch.sh" "$a" >>"$B/cold.log" 2>&1
 		printf 'cold\t%s\t-\t%s\t%s\n' "$a" patch_rebuild_seconds "$(($(date +%s) - t0))" >>"$COLD.new"

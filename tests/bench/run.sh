@@ -212,7 +212,7 @@ echo "cat $OUT/console.fake" >"$P/qemu.sh"
 cat >"$P/Makefile" <<'MK'
 matrix:
 	@mkdir -p $(BUILD)/fake64 $(RESULTS)/fake64
-	@echo 42 >$(BUILD)/fake64/build.seconds
+	@[ -f $(BUILD)/fake64/build.seconds ] && echo 0 >$(BUILD)/fake64/build.seconds || echo 42 >$(BUILD)/fake64/build.seconds
 	@echo abc >$(BUILD)/fake64/kernel.inputs
 	@echo run_seconds=7 >$(RESULTS)/fake64/meta
 	@echo "fake64 kernel up to date"
@@ -223,13 +223,17 @@ MK
 # against (bench.sh puts it first): the cold matrix keeps the order given.
 mkdir -p "$P/arch-fakebase"
 sed 's/^ARCH_NAME=.*/ARCH_NAME=x86_64/' "$P/arch-fake/arch.conf" >"$P/arch-fakebase/arch.conf"
-printf '#!/bin/sh\nsleep 1\n' >"$P/scripts/arch.sh"
+# a rebuild "after its patches change" must redo the prep
+rm -f "$OUT/prep.redone"
+printf '#!/bin/sh\nsleep 1\n[ "$(cat "$BUILD/$1/prep.inputs" 2>/dev/null)" = changed ] && echo redone >%s\ntrue\n' \
+	"$OUT/prep.redone" >"$P/scripts/arch.sh"
 mkdir -p "$FR/fake64"
 cp "$OUT/console.fake" "$FR/fake64/console.log"
 printf 'build_seconds=0\nrun_seconds=9\n' >"$FR/fake64/meta"
 if BENCH_COLD=1 BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 x86_64 \
 	>"$OUT/cold.out" 2>&1 &&
 	[ "$(head -n 1 "$FR/bench/cold/arches.env")" = "fake64 x86_64" ] &&
+	[ "$(cat "$OUT/prep.redone" 2>/dev/null)" = redone ] &&
 	jq -e '.cold.fake64.build_seconds == 42 and .cold.fake64.suites_seconds == 7 and
 		.cold.fake64.patch_rebuild_seconds >= 1 and (.cold.all.seconds | type) == "number" and
 		.rerun.all.arches == "fake64" and (.rerun.all.seconds | type) == "number" and
