@@ -270,7 +270,7 @@ if [ -n "${BENCH_COLD:-}" ]; then
 	# the cold compile times, before the rerun below rewrites build.seconds
 	for a in "$@"; do
 		printf 'cold\t%s\t-\tbuild_seconds\t%s\n' "$a" "$(cat "$cb/$a/build.seconds" 2>/dev/null)"
-	done >"$BB/cold-builds.tsv"
+	done >>"$COLD.new"
 	printf 'cold\tall\t-\t%s\t%s\n' seconds "$(($(date +%s) - t0))" arches "$matrix_order" at "$now" \
 		exit "$rc" tree "${tree:-unknown}" >>"$COLD.new"
 	# nothing changed since: a no-change rerun there is one for sure
@@ -283,7 +283,6 @@ if [ -n "${BENCH_COLD:-}" ]; then
 		printf 'cold\tall\t-\trerun_note\trebuilt or booted: not a no-change rerun\n' >>"$COLD.new"
 	for a in "$@"; do
 		load_arch "$a"
-		grep "^cold	$a	" "$BB/cold-builds.tsv" >>"$COLD.new"
 		printf 'cold\t%s\t-\tsuites_seconds\t%s\n' "$a" \
 			"$(sed -n 's/^run_seconds=//p' "$cr/$a/meta" 2>/dev/null)" >>"$COLD.new"
 		# as if its patches changed: the inputs hash no longer matches, so
