@@ -7,8 +7,10 @@
 #   make bench    uffd-wp vs mprotect cost per arch; results/bench.json
 #   make mutants  put each known bug back, check the suites catch it
 #                 [MUTANTS="name..."]; results/mutants.json
+#   make refresh  regenerate the project's patches against the current base
 #
 # Options: ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
+#          KERNEL_SRC=<dir|.tar.xz>  KERNEL_PKG_VERSION=<Debian version>
 #          GUEST_TIMEOUT=<s>  GUEST_SUITES="regress ..."  JOBS=<n>
 #          MATRIX_JOBS=<n>  PTEMARK_CCACHE=1  (see README.md)
 
@@ -27,7 +29,7 @@ ifeq ($(MAKELEVEL),0)
 PTEMARK_T0 := $(shell date +%s)
 endif
 export PTEMARK_T0
-export BUILD RESULTS PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES PTEMARK_CCACHE
+export BUILD RESULTS PATCHES TESTS KERNEL_SRC KERNEL_PKG_VERSION RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES PTEMARK_CCACHE
 
 .PHONY: all layout zerocost matrix check matrix-run test-host packages setup clean distclean help mutants FORCE
 
@@ -103,6 +105,12 @@ mutants: setup $(REPORT)
 .PHONY: bench
 bench: setup
 	@scripts/bench.sh
+
+# Regenerate the project's series against the current base, in place:
+# context and line numbers only (README.md, "When the base moves").
+.PHONY: refresh
+refresh: setup
+	@scripts/refresh.sh
 
 # Bit maps of every arch's present, swap and marker PTE (text + SVG).
 layout:

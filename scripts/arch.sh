@@ -21,6 +21,7 @@ write_meta() {	# write_meta build-status [reason]
 	{
 		echo "arch=$ARCH_NAME"
 		echo "kernel=$(kernel_version)"
+		cat "$(source_id)" 2>/dev/null
 		echo "build=$1"
 		echo "build_reason=${2:-}"
 		echo "build_seconds=$(cat "$OUT/build.seconds" 2>/dev/null || echo 0)"

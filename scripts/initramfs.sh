@@ -17,10 +17,16 @@ mkdir -p "$OUT/extra"
 
 # Nothing to do when the init, the suites and the extra tests are unchanged:
 # an identical initramfs lets scripts/arch.sh reuse the last results.
-inputs=$( { cat "$G/init.c" "$G/classify.c" "$G/classify.h" "$G/suites" "$0" \
-	"$OUT/bin/.inputs" "$OUT/prep.inputs"; echo "$CC $CFLAGS ${TESTS:-}";
-	echo "suites: ${GUEST_SUITES:-}";
-	[ -n "${TESTS:-}" ] && cat "$TESTS"/*.c 2>/dev/null; } | sha256sum | cut -c1-16)
+[ -z "${TESTS:-}" ] || [ -d "$TESTS" ] || die "TESTS=$TESTS is not a directory"
+
+# Every file under DIR, named and in full: a header a test includes counts
+# as much as the test.
+tree_text() {
+	find "$1" -type f ! -name '*.md' | LC_ALL=C sort | while read -r f; do echo "== $f"; cat "$f"; done
+}
+inputs=$( { tree_text "$G"; cat "$0" "$OUT/bin/.inputs" "$OUT/prep.inputs";
+	echo "$CC $CFLAGS ${TESTS:-}"; echo "suites: ${GUEST_SUITES:-}";
+	[ -n "${TESTS:-}" ] && tree_text "$TESTS"; } | sha256sum | cut -c1-16)
 if [ -f "$OUT/initramfs.cpio" ] && [ "$(cat "$OUT/initramfs.inputs" 2>/dev/null)" = "$inputs" ]; then
 	exit 0
 fi
@@ -46,7 +52,6 @@ $CC $CFLAGS -o "$OUT/init" "$G/init.c" "$G/classify.c" >>"$LOG" 2>&1 ||
 
 rm -f "$OUT/extra"/*
 if [ -n "${TESTS:-}" ]; then
-	[ -d "$TESTS" ] || die "TESTS=$TESTS is not a directory"
 	for c in "$TESTS"/*.c; do
 		[ -f "$c" ] || continue
 		n=$(basename "$c" .c)

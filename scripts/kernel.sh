@@ -21,11 +21,10 @@ SRC=$(kernel_src)
 [ -f "$SRC/Makefile" ] || die "kernel source missing at $SRC (run scripts/source.sh)"
 KVER=$(kernel_version)
 
+. "$PTEMARK_TOP/scripts/series.sh"
 KUNIT=$PTEMARK_TOP/tests/kunit
 series() {
-	for d in "$PTEMARK_TOP/generic/patches" "$ARCH_DIR/patches" "$KUNIT" ${PATCHES:+"$PATCHES"}; do
-		[ -d "$d" ] && ls "$d"/*.patch 2>/dev/null | sort
-	done
+	series_list | cut -d' ' -f2-
 }
 
 finish() {	# finish pass|fail "message"
@@ -33,6 +32,7 @@ finish() {	# finish pass|fail "message"
 	echo "$(($(date +%s) - t0 + prep_seconds))" >"$OUT/build.seconds"
 	[ -n "${2:-}" ] && echo "$2" >>"$LOG"
 	cp "$LOG" "$RES/build.log"
+	cp "$OUT/series.tsv" "$RES/series.tsv" 2>/dev/null
 	say "$ARCH_NAME" kernel "$1${2:+: $2}"
 	[ "$1" = pass ]
 	exit $?
@@ -46,7 +46,7 @@ overlay() {
 	cp "$PTEMARK_TOP/generic/pte_marker_model.h" "$OUT/src/mm/ptemark_model.h"
 }
 
-inputs=$( { echo "$KVER"; series | xargs -r cat; cat "$PTEMARK_TOP/generic/ptemark.config" \
+inputs=$( { echo "$KVER"; cat "$(source_id)" 2>/dev/null; series | xargs -r cat; cat "$PTEMARK_TOP/generic/ptemark.config" \
 	"$ARCH_DIR/arch.config" "$ARCH_DIR/arch.conf" "$0" "$KUNIT"/*.c \
 	"$ARCH_DIR/encoding.h" "$PTEMARK_TOP/generic/pte_marker_model.h"; } | sha256sum | cut -c1-16)
 
@@ -99,16 +99,23 @@ prepare() {
 	# replaces a link with a new file, so the pristine tree is never touched.
 	say "$ARCH_NAME" source "linking tree, applying $(series | wc -l) patch(es)"
 	rm -rf "$OUT/src"
-	cp -al "$SRC" "$OUT/src" || finish fail "could not link the source tree"
+	# A KERNEL_SRC on another file system cannot be linked: copy it.
+	cp -al "$SRC" "$OUT/src" 2>/dev/null || { rm -rf "$OUT/src"; cp -a "$SRC" "$OUT/src"; } ||
+		finish fail "could not link or copy the source tree $SRC"
+	rm -rf "$OUT/src/.git"	# a KERNEL_SRC checkout's: patches go to the files, not to its index
 	touched=$OUT/touched
-	for p in $(series); do
+	# How each patch applied: "patch<TAB>clean|offset|fuzz|failed<TAB>project|user".
+	: >"$OUT/series.tsv"
+	series_list >"$OUT/series.list"
+	while read -r origin p; do
 		subj=$(sed -n 's/^Subject: //p' "$p" | head -n 1)
 		echo "applying $p: $subj" >>"$LOG"
-		if ! (cd "$OUT/src" && GIT_CEILING_DIRECTORIES=$OUT git apply --whitespace=nowarn "$p") >>"$LOG" 2>&1; then
-			finish fail "patch does not apply: $(basename "$p") ($subj)"
-		fi
+		how=$(apply_patch "$OUT/src" "$p" "$LOG")
+		printf '%s\t%s\t%s\n' "$(basename "$p")" "$how" "$origin" >>"$OUT/series.tsv"
+		[ "$how" = failed ] &&
+			finish fail "patch does not apply: $(basename "$p") ($subj): $(tail -n 1 "$LOG" | sed 's/^refused: //')"
 		sed -n 's|^+++ b/||p' "$p" >>"$touched.new"
-	done
+	done <"$OUT/series.list"
 	# Files patched now or by the last series must look newer than their objects,
 	# also when a patch was dropped and the file is a pristine link again.
 	cat "$touched" "$touched.new" 2>/dev/null | sort -u | while read -r f; do
@@ -147,6 +154,7 @@ prepare() {
 	echo "$inputs" >"$OUT/prep.inputs"
 	cp "$LOG" "$OUT/prep.log"
 	cp "$LOG" "$RES/build.log"
+	cp "$OUT/series.tsv" "$RES/series.tsv"
 }
 
 prep_seconds=0  # added to build.seconds when an earlier run prepared
@@ -157,6 +165,7 @@ if [ -f "$OUT/kernel.img" ] && [ "$(cat "$OUT/kernel.inputs" 2>/dev/null)" = "$i
 	[ "$(cat "$OUT/prep.inputs" 2>/dev/null)" = "$inputs" ] || echo "$inputs" >"$OUT/prep.inputs"
 	[ "$mode" = prep ] || echo "$(($(date +%s) - t0))" >"$OUT/build.seconds"
 	cp "$LOG" "$RES/build.log" 2>/dev/null
+	cp "$OUT/series.tsv" "$RES/series.tsv" 2>/dev/null
 	exit 0
 fi
 

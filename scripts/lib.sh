@@ -45,9 +45,23 @@ load_arch() {
 	RES=$RESULTS/$ARCH_NAME
 }
 
-# The kernel tree Debian ships, extracted once.
+# The Debian package the kernel source comes from.
+KERNEL_PKG=${KERNEL_PKG:-linux-source-6.12}
+
+# The pristine tree: KERNEL_SRC when it is a directory, else the tarball
+# (Debian's, or KERNEL_SRC's) extracted once by source.sh.
 kernel_src() {
-	echo "$BUILD/src/linux-source-6.12"
+	if [ -n "${KERNEL_SRC:-}" ] && [ -d "$KERNEL_SRC" ]; then
+		(cd "$KERNEL_SRC" && pwd -P)
+	else
+		echo "$BUILD/src/$KERNEL_PKG"
+	fi
+}
+
+# What source.sh resolved: "key=value" lines (kernel_pkg, kernel_source)
+# that name the exact source; results and input hashes include it.
+source_id() {
+	echo "$BUILD/src/source.id"
 }
 
 # The pristine tree's uapi headers, made once by source.sh (kbuild's obj dir).

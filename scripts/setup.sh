@@ -5,7 +5,10 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 pkgs="make gcc libc6-dev ccache flex bison bc libelf-dev libssl-dev cpio xz-utils lz4 rsync
-	kmod jq git qemu-user-static linux-source-6.12"
+	kmod jq git patch qemu-user-static"
+# The kernel source: Debian's package, unless the user names another
+# (scripts/source.sh fetches a KERNEL_PKG_VERSION itself).
+[ -z "${KERNEL_SRC:-}" ] && [ -z "${KERNEL_PKG_VERSION:-}" ] && pkgs="$pkgs $KERNEL_PKG"
 for a in "$@"; do
 	load_arch "$a"
 	pkgs="$pkgs $APT_PACKAGES"

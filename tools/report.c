@@ -90,6 +90,13 @@ struct expect {
 	size_t nrules, cap;
 };
 
+/* One line of RESULTS_DIR/ARCH/series.tsv: how a patch applied. */
+struct applied {
+	char *patch;
+	char *how;		/* clean, offset, fuzz or failed */
+	bool project;		/* the project's own series, not PATCHES= */
+};
+
 struct arch {
 	const char *name;
 	struct expect exp;
@@ -97,6 +104,8 @@ struct arch {
 	/* meta */
 	bool have_meta;
 	char *kernel;
+	char *kernel_pkg;	/* "linux-source-6.12 6.12.118-1~deb12u1"; NULL: none */
+	char *kernel_source;
 	char *build;
 	char *build_reason;
 	double build_s, run_s;	/* < 0: unknown */
@@ -126,6 +135,10 @@ struct arch {
 	struct test *tests;
 	size_t ntests, cap;
 	unsigned int counts[R_NR];
+
+	/* series.tsv */
+	struct applied *series;
+	size_t nseries, series_cap;
 };
 
 static void die(const char *fmt, ...)
@@ -947,6 +960,12 @@ static void parse_meta(struct arch *a, const char *buf, size_t len)
 		if (!strcmp(k, "kernel")) {
 			free(a->kernel);
 			a->kernel = *v ? xstrdup(v) : NULL;
+		} else if (!strcmp(k, "kernel_pkg")) {
+			free(a->kernel_pkg);
+			a->kernel_pkg = *v ? xstrdup(v) : NULL;
+		} else if (!strcmp(k, "kernel_source")) {
+			free(a->kernel_source);
+			a->kernel_source = *v ? xstrdup(v) : NULL;
 		} else if (!strcmp(k, "build")) {
 			free(a->build);
 			a->build = xstrdup(v);
@@ -971,6 +990,43 @@ static void parse_meta(struct arch *a, const char *buf, size_t len)
 	free(line);
 }
 
+static bool applied_known(const char *how)
+{
+	return !strcmp(how, "clean") || !strcmp(how, "offset") ||
+	       !strcmp(how, "fuzz") || !strcmp(how, "failed");
+}
+
+/* "patch<TAB>how<TAB>origin" lines (scripts/kernel.sh); others are skipped. */
+static void parse_series(struct arch *a, const char *buf, size_t len)
+{
+	char *line = xrealloc(NULL, len + 1), *how, *origin;
+	size_t pos = 0, end;
+
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+
+		end = nl ? (size_t)(nl - buf) : len;
+		memcpy(line, buf + pos, end - pos);
+		line[end - pos] = '\0';
+		pos = end + 1;
+		how = strchr(line, '\t');
+		if (!how)
+			continue;
+		*how++ = '\0';
+		origin = strchr(how, '\t');
+		if (origin)
+			*origin++ = '\0';
+		if (!*line || !applied_known(how))
+			continue;
+		GROW(a->series, a->nseries, a->series_cap);
+		a->series[a->nseries].patch = xstrdup(line);
+		a->series[a->nseries].how = xstrdup(how);
+		a->series[a->nseries].project = !origin || strcmp(origin, "user");
+		a->nseries++;
+	}
+	free(line);
+}
+
 static void load_arch(struct arch *a, const char *dir)
 {
 	char *path, *buf, *tail;
@@ -985,6 +1041,13 @@ static void load_arch(struct arch *a, const char *dir)
 	if (buf) {
 		a->have_meta = true;
 		parse_meta(a, buf, len);
+		free(buf);
+	}
+	path = xasprintf("%s/%s/series.tsv", dir, a->name);
+	buf = slurp(path, &len);
+	free(path);
+	if (buf) {
+		parse_series(a, buf, len);
 		free(buf);
 	}
 	path = xasprintf("%s/%s/console.log", dir, a->name);
@@ -1088,6 +1151,17 @@ static double tests_seconds(struct arch *a)
 	return a->run_s > a->uptime ? a->run_s - a->uptime : 0;
 }
 
+/* The package the first arch that names one was built from. */
+static const char *first_pkg(struct arch *arches, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (arches[i].kernel_pkg)
+			return arches[i].kernel_pkg;
+	return NULL;
+}
+
 static void write_json(FILE *f, const char *kernel, struct arch *arches, int n)
 {
 	int i, r;
@@ -1095,6 +1169,8 @@ static void write_json(FILE *f, const char *kernel, struct arch *arches, int n)
 
 	fputs("{\n  \"kernel\": ", f);
 	json_str_or_null(f, kernel);
+	fputs(",\n  \"kernel_package\": ", f);
+	json_str_or_null(f, first_pkg(arches, n));
 	fputs(",\n  \"arches\": {", f);
 	for (i = 0; i < n; i++) {
 		struct arch *a = &arches[i];
@@ -1116,6 +1192,18 @@ static void write_json(FILE *f, const char *kernel, struct arch *arches, int n)
 		json_num(f, a->run_s);
 		fputs("},\n      \"kernel\": ", f);
 		json_str_or_null(f, arch_kernel(a));
+		fputs(",\n      \"kernel_package\": ", f);
+		json_str_or_null(f, a->kernel_pkg);
+		fputs(",\n      \"kernel_source\": ", f);
+		json_str_or_null(f, a->kernel_source);
+		fputs(",\n      \"series\": [", f);
+		for (t = 0; t < a->nseries; t++) {
+			fprintf(f, "%s{\"patch\": ", t ? ", " : "");
+			json_str(f, a->series[t].patch);
+			fprintf(f, ", \"applied\": \"%s\", \"origin\": \"%s\"}",
+				a->series[t].how, a->series[t].project ? "project" : "user");
+		}
+		fputc(']', f);
 		fputs(",\n      \"reason\": ", f);
 		json_str(f, a->reason);
 		fputs(",\n      \"build_reason\": ", f);
@@ -1298,6 +1386,7 @@ static void write_table(FILE *f, bool md, const char *kernel, struct arch *arche
 	char ***cell = xzalloc((n + 1) * sizeof(*cell));
 	int *w = xzalloc(ncols * sizeof(*w));
 	unsigned int k[R_NR];
+	const char *pkg;
 	size_t t;
 
 	for (i = 0; i <= n; i++)
@@ -1335,14 +1424,17 @@ static void write_table(FILE *f, bool md, const char *kernel, struct arch *arche
 			if ((int)strlen(cell[i][c]) > w[c])
 				w[c] = strlen(cell[i][c]);
 
+	pkg = first_pkg(arches, n);
 	if (md)
-		fprintf(f, "# ptemark matrix, kernel %s\n\n"
+		fprintf(f, "# ptemark matrix, kernel %s%s%s%s\n\n"
 			"Cells: pass/fail/skip, \"+NE\" for N errors, "
 			"\"-\" where the suite did not run.\n\n",
-			kernel ? kernel : "unknown");
+			kernel ? kernel : "unknown", pkg ? " (" : "", pkg ? pkg : "",
+			pkg ? ")" : "");
 	else
-		fprintf(f, "kernel %s (cells: pass/fail/skip, +NE for N errors)\n",
-			kernel ? kernel : "unknown");
+		fprintf(f, "kernel %s%s%s%s (cells: pass/fail/skip, +NE for N errors)\n",
+			kernel ? kernel : "unknown", pkg ? " (" : "", pkg ? pkg : "",
+			pkg ? ")" : "");
 	for (i = 0; i <= n; i++) {
 		for (c = 0; c < ncols; c++) {
 			if (md)
@@ -1620,6 +1712,16 @@ static int check(struct arch *a)
 		free(s);
 		misses++;
 	}
+	/* A project patch that needed fuzz is due for make refresh. */
+	for (t = 0; e->file && t < a->nseries; t++) {
+		struct applied *p = &a->series[t];
+
+		if (!p->project || strcmp(p->how, "fuzz"))
+			continue;
+		printf("MISS %s: series %s: applied with fuzz, expected clean or offset (make refresh)\n",
+		       a->name, p->patch);
+		misses++;
+	}
 	for (r = 0; r < e->nrules; r++) {
 		struct rule *u = &e->rules[r];
 
@@ -1632,6 +1734,42 @@ static int check(struct arch *a)
 		misses++;
 	}
 	return misses;
+}
+
+/* One line naming every patch that applied with fuzz, and where. */
+static void refresh_warning(struct arch *arches, int n)
+{
+	int i, k, l;
+	size_t t, u;
+	bool seen;
+
+	for (i = 0, seen = false; i < n; i++) {
+		for (t = 0; t < arches[i].nseries; t++) {
+			struct applied *p = &arches[i].series[t];
+
+			if (strcmp(p->how, "fuzz"))
+				continue;
+			/* Named once: skip it if an earlier arch or line had it. */
+			for (k = 0, l = 0; k <= i && !l; k++)
+				for (u = 0; u < (k < i ? arches[k].nseries : t); u++)
+					if (!strcmp(arches[k].series[u].how, "fuzz") &&
+					    !strcmp(arches[k].series[u].patch, p->patch))
+						l = 1;
+			if (l)
+				continue;
+			printf("%s %s (on", seen ? ";" :
+			       "ptemark: warning: applied with fuzz, need a refresh (make refresh):", p->patch);
+			for (k = i; k < n; k++)
+				for (u = 0; u < arches[k].nseries; u++)
+					if (!strcmp(arches[k].series[u].how, "fuzz") &&
+					    !strcmp(arches[k].series[u].patch, p->patch))
+						printf(" %s", arches[k].name);
+			putchar(')');
+			seen = true;
+		}
+	}
+	if (seen)
+		putchar('\n');
 }
 
 static void usage(FILE *f)
@@ -1728,6 +1866,7 @@ int main(int argc, char **argv)
 	write_file(dir, "matrix.md", kernel, arches, n, md_fn);
 
 	write_table(stdout, false, kernel, arches, n);
+	refresh_warning(arches, n);
 	for (i = 0; i < n; i++)
 		misses += check(&arches[i]);
 	printf("%s: %d miss%s\n", misses ? "FAIL" : "PASS", misses, misses == 1 ? "" : "es");

@@ -292,6 +292,121 @@ check "make check and make test-host install packages before the host tests" sh 
 		[ -n \"\$s\" ] && [ -n \"\$h\" ] && [ \"\$s\" -lt \"\$h\" ] || exit 1
 	done"
 
+# The base moves: a project patch whose context drifted applies with fuzz,
+# is recorded so, and makes the expectations check (make check) red; one
+# whose target is gone fails the build by name; make refresh makes the
+# fuzzed one clean again without touching its message.
+seq 1 9 | sed 's/^/line /' >"$S/ctx.c"
+sed -i 's/^line 3$/line 3, changed by a point release/' "$S/ctx.c"
+cat >"$P/generic/patches/0001-ctx.patch" <<'PATCH'
+From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001
+From: A Developer <dev@example.org>
+Subject: [PATCH] mm: a patch made before the point release
+
+Its message, which a refresh must keep.
+
+Signed-off-by: A Developer <dev@example.org>
+---
+ ctx.c | 1 +
+ 1 file changed, 1 insertion(+)
+
+diff --git a/ctx.c b/ctx.c
+index 1111111..2222222 100644
+--- a/ctx.c
++++ b/ctx.c
+@@ -3,6 +3,7 @@
+ line 3
+ line 4
+ line 5
++line 5.5
+ line 6
+ line 7
+ line 8
+-- 
+2.39.5
+
+PATCH
+cp "$P/generic/patches/0001-ctx.patch" "$T/ctx.orig"
+printf 'build pass,fail\nboot pass,fail,timeout,panic\ntest * * any\n' >"$T/expect.any"
+REPORT_BIN=$T/report
+gcc -O2 -o "$REPORT_BIN" "$TOP/tools/report.c" 2>"$T/report.cc" || cat "$T/report.cc"
+check "a drifted context applies with fuzz, is recorded so and named once" sh -c "
+	rm -rf $BUILD/fake64/prep.inputs; sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1;
+	grep -q '^line 5.5\$' $BUILD/fake64/src/ctx.c && ! grep -q 5.5 $S/ctx.c &&
+	grep -qx '0001-ctx.patch	fuzz	project' $RESULTS/fake64/series.tsv &&
+	$REPORT_BIN $RESULTS fake64 >$T/rep.out; grep -c 'warning: .*refresh.*0001-ctx.patch (on fake64)' $T/rep.out | grep -qx 1 &&
+	! grep -q '^MISS fake64: series' $T/rep.out &&
+	grep -q '\"series\": \[{\"patch\": \"0001-ctx.patch\", \"applied\": \"fuzz\", \"origin\": \"project\"}\]' $RESULTS/matrix.json"
+check "a project patch with fuzz fails the expectations check (make check)" sh -c "
+	! $REPORT_BIN --expect fake64=$T/expect.any $RESULTS fake64 >$T/rep.out &&
+	grep -qx 'MISS fake64: series 0001-ctx.patch: applied with fuzz, expected clean or offset (make refresh)' $T/rep.out"
+mkdir -p "$T/userfuzz"
+mv "$P/generic/patches/0001-ctx.patch" "$T/userfuzz/"
+check "a PATCHES= patch with fuzz warns but does not fail the check" sh -c "
+	rm -rf $BUILD/fake64/prep.inputs; PATCHES=$T/userfuzz sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1;
+	grep -qx '0001-ctx.patch	fuzz	user' $RESULTS/fake64/series.tsv &&
+	$REPORT_BIN --expect fake64=$T/expect.any $RESULTS fake64 >$T/rep.out &&
+	grep -q 'warning: .*0001-ctx.patch' $T/rep.out"
+mv "$T/userfuzz/0001-ctx.patch" "$P/generic/patches/"
+check "make refresh makes the fuzzed patch clean and keeps its message" sh -c "
+	sh $P/scripts/refresh.sh >$T/refresh.out 2>&1 &&
+	grep -q 'refreshed generic/patches/0001-ctx.patch (it applied: fuzz)' $T/refresh.out &&
+	[ \"\$(sed '/^diff --git/,\$d' $P/generic/patches/0001-ctx.patch)\" = \"\$(sed '/^diff --git/,\$d' $T/ctx.orig)\" ] &&
+	[ \"\$(tail -n 3 $P/generic/patches/0001-ctx.patch)\" = \"\$(tail -n 3 $T/ctx.orig)\" ] &&
+	grep -qx '+line 5.5' $P/generic/patches/0001-ctx.patch &&
+	grep -qx ' line 3, changed by a point release' $P/generic/patches/0001-ctx.patch &&
+	rm -f $BUILD/fake64/prep.inputs && sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1;
+	grep -qx '0001-ctx.patch	clean	project' $RESULTS/fake64/series.tsv &&
+	$REPORT_BIN --expect fake64=$T/expect.any $RESULTS fake64 >$T/rep.out && ! grep -q warning $T/rep.out"
+check "a second refresh changes nothing" sh -c "
+	cp $P/generic/patches/0001-ctx.patch $T/ctx.once && sh $P/scripts/refresh.sh >$T/refresh.out 2>&1 &&
+	cmp $T/ctx.once $P/generic/patches/0001-ctx.patch && grep -q '0 patch(es) refreshed, 1 already clean' $T/refresh.out"
+rm "$S/ctx.c"
+check "a hunk whose file is gone: the build fails, naming the patch and the file" sh -c "
+	rm -f $BUILD/fake64/prep.inputs; ! sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1 &&
+	grep -qx fail $BUILD/fake64/build.status &&
+	grep -q 'patch does not apply: 0001-ctx.patch (\[PATCH\] mm: a patch made before the point release): ctx.c: No such file' $RESULTS/fake64/build.log &&
+	grep -qx '0001-ctx.patch	failed	project' $RESULTS/fake64/series.tsv"
+check "make refresh refuses a patch that fails outright, naming it, and writes nothing" sh -c "
+	cp $P/generic/patches/0001-ctx.patch $T/ctx.before;
+	! sh $P/scripts/refresh.sh >$T/refresh.out 2>&1 && grep -q 'refresh: 0001-ctx.patch does not apply' $T/refresh.out &&
+	cmp $T/ctx.before $P/generic/patches/0001-ctx.patch"
+rm "$P/generic/patches/0001-ctx.patch"
+
+# KERNEL_SRC and KERNEL_PKG_VERSION: another source, or a clear no.
+mkdir -p "$T/notkernel/src" && echo 'all:' >"$T/notkernel/Makefile"
+tar -C "$T" -cJf "$T/notkernel.tar.xz" notkernel
+check "KERNEL_SRC that is not a kernel tree is refused clearly" sh -c "
+	! KERNEL_SRC=$T/notkernel sh $P/scripts/source.sh 2>$T/src.err &&
+	grep -q 'KERNEL_SRC=$T/notkernel is not a kernel tree' $T/src.err"
+check "a KERNEL_SRC tarball that is not a kernel tree is refused clearly" sh -c "
+	! KERNEL_SRC=$T/notkernel.tar.xz sh $P/scripts/source.sh 2>$T/src.err &&
+	grep -q 'notkernel.tar.xz is not a kernel tree' $T/src.err"
+check "KERNEL_SRC that does not exist is refused clearly" sh -c "
+	! KERNEL_SRC=$T/nowhere sh $P/scripts/source.sh 2>$T/src.err &&
+	grep -q 'KERNEL_SRC=$T/nowhere: no such directory or file' $T/src.err"
+check "a KERNEL_SRC tree is used in place and named in the results" sh -c "
+	mkdir -p $T/ktree/mm $T/ktree/arch && cp -r $S/Makefile $S/file.c $S/scripts $T/ktree/ && : >$T/ktree/Kconfig &&
+	sed -i '1i VERSION = 6' $T/ktree/Makefile &&
+	KERNEL_SRC=$T/ktree sh $P/scripts/source.sh >/dev/null 2>&1 &&
+	grep -qx 'kernel_pkg=' $BUILD/src/source.id && grep -q '^kernel_source=$T/ktree (mtime ' $BUILD/src/source.id &&
+	rm -f $BUILD/fake64/prep.inputs && KERNEL_SRC=$T/ktree sh $P/scripts/arch.sh fake64 prep >/dev/null 2>&1 &&
+	grep -qx hello $BUILD/fake64/src/file.c && [ \$(stat -c %i $BUILD/fake64/src/file.c) = \$(stat -c %i $T/ktree/file.c) ] &&
+	! KERNEL_SRC=$T/ktree sh $P/scripts/arch.sh fake64 kernel >/dev/null 2>&1 &&
+	grep -q '^kernel_source=$T/ktree' $RESULTS/fake64/meta && grep -qx 'kernel_pkg=' $RESULTS/fake64/meta"
+check "KERNEL_PKG_VERSION the archive does not have is refused clearly" sh -c "
+	! KERNEL_PKG_VERSION=0.0.1-nosuch sh $P/scripts/source.sh 2>$T/src.err &&
+	grep -q 'KERNEL_PKG_VERSION=0.0.1-nosuch: the archive has no linux-source-6.12 0.0.1-nosuch' $T/src.err"
+rm -f "$BUILD/src/source.id"
+
+# The initramfs is rebuilt when anything under TESTS= changes, a header too.
+check "the initramfs cache follows every file under TESTS, not only *.c" sh -c "
+	mkdir -p $T/xt && echo '#define X 1' >$T/xt/x.h && echo 'int main(void){return 0;}' >$T/xt/t.c &&
+	cp $TOP/scripts/initramfs.sh $P/scripts/inputs.sh && sed -i '/^if \[ -f \"\$OUT\/initramfs.cpio\" \]/,\$d' $P/scripts/inputs.sh &&
+	echo 'echo \$inputs' >>$P/scripts/inputs.sh && mkdir -p $BUILD/fake64/bin && : >$BUILD/fake64/bin/.inputs &&
+	a=\$(TESTS=$T/xt PTEMARK_TOP=$P sh $P/scripts/inputs.sh fake64) && echo '#define X 2' >$T/xt/x.h &&
+	b=\$(TESTS=$T/xt PTEMARK_TOP=$P sh $P/scripts/inputs.sh fake64) && [ -n \"\$a\" ] && [ \"\$a\" != \"\$b\" ]"
+
 # A phase name the script does not know is an error, not a silent no-op.
 check "arch.sh rejects an unknown phase" sh -c "
 	! sh $P/scripts/arch.sh fake64 bogus 2>$T/phase.err && grep -q \"unknown phase 'bogus'\" $T/phase.err"
