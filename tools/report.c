@@ -29,12 +29,17 @@
  * or "any".  The first rule matching a test decides; a test matched by no
  * rule must pass.  "require" makes it a miss when no test matches the rule,
  * so a suite that silently disappears is caught.  build and boot default to
- * pass.
+ * pass.  With a FILE, a patch of the project's own series that applied only
+ * with fuzz (RESULTS_DIR/ARCH/series.tsv) is a miss too: it wants make
+ * refresh.
  *
  * matrix.json is read by other checks; its shape is stable:
- *   {"kernel": "6.12.N", "arches": {"<arch>": {"build": "pass|fail",
+ *   {"kernel": "6.12.N", "kernel_package": "<package> <Debian version>",
+ *    "arches": {"<arch>": {"build": "pass|fail",
  *    "boot": "pass|fail|timeout|panic", "uffd_wp": bool, "features": "0x..",
- *    "seconds": {"build", "boot", "tests", "run"}, "kernel", "reason",
+ *    "seconds": {"build", "boot", "tests", "run"}, "kernel",
+ *    "kernel_package", "kernel_source", "series": [{"patch", "applied":
+ *    "clean|offset|fuzz|failed", "origin": "project|user"}], "reason",
  *    "build_reason", "complete", "qemu_exit", "counts", "tests": [{"suite",
  *    "name", "result": "pass|fail|skip|error", "reason"}]}}}
  * Unknown values (features never printed, a time not measured) are null.
