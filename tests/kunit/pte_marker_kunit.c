@@ -233,6 +233,22 @@ static void pte_marker_present_wp(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pte_write(pte_mkuffd_wp(pte)));
 }
 
+/*
+ * Reclaim and migration drop a page whose PTE reads as unused outside a
+ * userfaultfd-armed vma. A uffd-wp bit that generic mm left behind in such
+ * a vma must never read so in an mm that has uffd-wp, or its data is gone.
+ */
+static void pte_marker_wp_not_unused(struct kunit *test)
+{
+	pte_t pte = sample_present_pte();
+
+	if (!IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP) ||
+	    !arch_uffd_wp_supported(&init_mm, NULL))
+		kunit_skip(test, "no uffd-wp in a present PTE here");
+	KUNIT_EXPECT_FALSE(test, pte_unused(&init_mm, pte));
+	KUNIT_EXPECT_FALSE(test, pte_unused(&init_mm, pte_mkuffd_wp(pte)));
+}
+
 static void pte_marker_pmd_wp(struct kunit *test)
 {
 #if defined(CONFIG_TRANSPARENT_HUGEPAGE) && defined(CONFIG_HAVE_ARCH_USERFAULTFD_WP)
@@ -323,6 +339,7 @@ static struct kunit_case pte_marker_cases[] = {
 	KUNIT_CASE(pte_marker_drop_test),
 	KUNIT_CASE(pte_marker_drop_flagged),
 	KUNIT_CASE(pte_marker_present_wp),
+	KUNIT_CASE(pte_marker_wp_not_unused),
 	KUNIT_CASE(pte_marker_pmd_wp),
 	KUNIT_CASE(pte_marker_api_matches_open),
 	{}
