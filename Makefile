@@ -48,9 +48,9 @@ packages:
 setup: packages
 	@scripts/source.sh
 
-$(REPORT): tools/report.c
+$(REPORT): tools/report.c tools/ktap.c tools/ktap.h
 	@mkdir -p $(dir $@)
-	gcc -O2 -Wall -Wextra -o $@ $<
+	gcc -O2 -Wall -Wextra -Itools -o $@ tools/report.c tools/ktap.c
 
 # One arch's failure must not stop the others: each arch target always
 # succeeds here, and the report decides the exit status.
@@ -121,7 +121,7 @@ zerocost:
 	@scripts/zerocost.sh $(ARCHES)
 
 # The project's own tests: fast, no kernel build.
-test-host: packages
+test-host: setup $(REPORT)
 	@scripts/test-host.sh
 
 clean:

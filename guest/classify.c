@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "ktap.h"
 
 #define KSFT_SKIP	4
 
@@ -80,8 +81,6 @@ void cl_clean(char *dst, size_t n, const char *s)
 
 		if (c < 0x20 || c == 0x7f)
 			c = ' ';
-		else if (c == '#')
-			c = '_';
 		dst[i] = c;
 	}
 	dst[i] = '\0';
@@ -90,7 +89,7 @@ void cl_clean(char *dst, size_t n, const char *s)
 		dst[--len] = '\0';
 }
 
-/* Drop a leading "# " (TAP diagnostic) so a reason does not start with '_'. */
+/* Drop a leading "# " (TAP diagnostic) from a reason. */
 static const char *undiag(const char *s)
 {
 	s = skip_ws(s);
@@ -138,6 +137,7 @@ void cl_init(struct classifier *cl, enum cl_format fmt, const char *prefix,
 		copy(cl->fallback, sizeof(cl->fallback), "run");
 	cl->tap_indent = -1;
 	cl->plan = -1;
+	ktap_count_init(&cl->tap_count);
 }
 
 void cl_free(struct classifier *cl)
@@ -172,6 +172,7 @@ static void add(struct classifier *cl, enum cl_status st, bool parsed,
 	}
 	r = &cl->res[cl->nres++];
 	r->status = st;
+	r->timeout = st == CL_ERROR && cl->timed_out;
 	if (parsed && cl->prefix[0]) {
 		join(tmp, sizeof(tmp), cl->prefix, name);
 		cl_clean(r->name, sizeof(r->name), tmp);
@@ -407,79 +408,45 @@ static void uffd_finish(struct classifier *cl, const struct cl_end *end,
 	}
 }
 
-/* ---- kselftest TAP / KTAP ---------------------------------------------- */
+/* ---- kselftest TAP / KTAP: read by tools/ktap.c -------------------------- */
 
-static bool word(const char *s, const char *w, const char **rest)
+static enum cl_status from_ktap(enum ktap_status st)
 {
-	size_t n = strlen(w);
-
-	if (strncasecmp(s, w, n) || (s[n] && s[n] != ' ' && s[n] != '\t'))
-		return false;
-	*rest = skip_ws(s + n);
-	return true;
+	switch (st) {
+	case KTAP_PASS:
+		return CL_PASS;
+	case KTAP_FAIL:
+		return CL_FAIL;
+	case KTAP_SKIP:
+		return CL_SKIP;
+	case KTAP_ERROR:
+		break;
+	}
+	return CL_ERROR;
 }
 
-static void tap_result(struct classifier *cl, bool ok, const char *s)
+static void tap_result(struct classifier *cl, const struct ktap_line *k)
 {
-	char desc[CL_NAME_MAX], name[CL_NAME_MAX];
-	const char *dir = NULL, *text = "", *p;
-	enum cl_status st = ok ? CL_PASS : CL_FAIL;
-	long num = -1;
-	size_t len;
+	char name[CL_NAME_MAX], why[KTAP_WHY_MAX];
+	enum cl_status st = from_ktap(k->status);
+	const char *text = k->reason;
 
-	s = skip_ws(s);
-	if (isdigit((unsigned char)*s)) {
-		num = strtol(s, (char **)&p, 10);
-		s = skip_ws(p);
-	}
-	if (s[0] == '-' && (s[1] == ' ' || !s[1]))
-		s = skip_ws(s + 1);
-
-	/* the directive starts at a '#' that begins a word */
-	for (p = s; *p; p++)
-		if (*p == '#' && (p == s || p[-1] == ' ' || p[-1] == '\t'))
-			break;
-	len = p - s;
-	if (len >= sizeof(desc))
-		len = sizeof(desc) - 1;
-	memcpy(desc, s, len);
-	desc[len] = '\0';
-	cl_clean(desc, sizeof(desc), desc);
-	if (*p)
-		dir = skip_ws(p + 1);
-
-	if (dir) {
-		if (word(dir, "SKIP", &text)) {
-			st = CL_SKIP;
-		} else if (word(dir, "TODO", &text)) {
-			/* a TODO failure is known, not a regression */
-			if (!ok)
-				st = CL_SKIP;
-		} else if (word(dir, "error", &text)) {
-			if (!ok)
-				st = CL_ERROR;
-		} else if (word(dir, "XFAIL", &text) ||
-			   word(dir, "XPASS", &text)) {
-			/* kselftest counts both as not failing */
-		} else {
-			text = dir;
-		}
-	}
-
-	if (desc[0]) {
-		copy(name, sizeof(name), desc);
+	if (k->name[0]) {
+		cl_clean(name, sizeof(name), k->name);
 	} else if (*text) {
 		/* "ok 3 # SKIP desc": the text names the test, no reason */
 		cl_clean(name, sizeof(name), text);
 		text = "";
 	} else {
-		snprintf(name, sizeof(name), "test %ld", num);
+		snprintf(name, sizeof(name), "test %ld", k->number);
 	}
-
 	if (st == CL_PASS)
 		text = "";
 	else if (st != CL_SKIP && !*text)
 		text = cl->diag_since;
+	/* A result out of order: one lost, or one twice. Never silent. */
+	if (ktap_count_result(&cl->tap_count, k->number, why, sizeof(why)))
+		add(cl, CL_ERROR, false, run_name(cl), why);
 	add(cl, st, true, name, text);
 	cl->tap_results++;
 	cl->diag_since[0] = '\0';
@@ -487,56 +454,47 @@ static void tap_result(struct classifier *cl, bool ok, const char *s)
 
 static void tap_line(struct classifier *cl, const char *line)
 {
-	const char *s, *rest;
-	int indent = 0;
+	struct ktap_line k;
 
-	while (line[indent] == ' ')
-		indent++;
-	s = line + indent;
-
-	if (starts(s, "KTAP version ") || starts(s, "TAP version ")) {
+	ktap_read(line, &k);
+	if (k.kind == KTAP_VERSION) {
 		if (cl->tap_indent < 0)
-			cl->tap_indent = indent;
+			cl->tap_indent = k.indent;
 		return;
 	}
 	/* deeper levels are summed up by their parent's result line */
-	if (indent != (cl->tap_indent < 0 ? 0 : cl->tap_indent))
+	if (k.indent != (cl->tap_indent < 0 ? 0 : cl->tap_indent))
 		return;
 
-	if (starts(s, "1..") && isdigit((unsigned char)s[3])) {
-		long n = strtol(s + 3, (char **)&rest, 10);
-
-		if (cl->plan < 0)
-			cl->plan = n;
-		rest = skip_ws(rest);
-		if (n == 0 && *rest == '#') {
-			rest = skip_ws(rest + 1);
-			if (word(rest, "SKIP", &rest)) {
-				cl->skip_plan_seen = true;
-				cl_clean(cl->skip_plan, sizeof(cl->skip_plan),
-					 rest);
-			}
+	switch (k.kind) {
+	case KTAP_PLAN:
+		if (cl->plan < 0) {
+			cl->plan = k.plan;
+			ktap_count_plan(&cl->tap_count, k.plan);
 		}
-		return;
-	}
-	if (starts(s, "Bail out!")) {
+		if (k.plan_skip) {
+			cl->skip_plan_seen = true;
+			cl_clean(cl->skip_plan, sizeof(cl->skip_plan), k.text);
+		}
+		break;
+	case KTAP_BAIL:
 		cl->bail = true;
-		copy(cl->bail_msg, sizeof(cl->bail_msg), s);
-		return;
-	}
-	if (*s == '#') {
-		rest = skip_ws(s + 1);
+		copy(cl->bail_msg, sizeof(cl->bail_msg), k.text);
+		break;
+	case KTAP_DIAG:
+	case KTAP_SUBTEST:
 		/* kselftest's counters are not a reason */
-		if (!*rest || starts(rest, "Totals:"))
-			return;
-		copy(cl->last_diag, sizeof(cl->last_diag), rest);
+		if (!*k.text || starts(k.text, "Totals:"))
+			break;
+		copy(cl->last_diag, sizeof(cl->last_diag), k.text);
 		copy(cl->diag_since, sizeof(cl->diag_since), cl->last_diag);
-		return;
+		break;
+	case KTAP_RESULT:
+		tap_result(cl, &k);
+		break;
+	default:
+		break;
 	}
-	if (starts(s, "ok") && (s[2] == ' ' || !s[2]))
-		tap_result(cl, true, s + 2);
-	else if (starts(s, "not ok") && (s[6] == ' ' || !s[6]))
-		tap_result(cl, false, s + 6);
 }
 
 static void tap_finish(struct classifier *cl, const struct cl_end *end,
@@ -585,11 +543,8 @@ static void tap_finish(struct classifier *cl, const struct cl_end *end,
 		add(cl, CL_ERROR, false, run_name(cl), why);
 		return;
 	}
-	if (!end->code && cl->plan > (long)cl->tap_results) {
-		snprintf(why, sizeof(why), "planned %ld tests, %zu reported",
-			 cl->plan, cl->tap_results);
+	if (!end->code && ktap_count_end(&cl->tap_count, why, sizeof(why)))
 		add(cl, CL_ERROR, false, run_name(cl), why);
-	}
 }
 
 /* ---- exit status only --------------------------------------------------- */
@@ -674,6 +629,7 @@ void cl_finish(struct classifier *cl, const struct cl_end *end)
 		snprintf(killed, sizeof(killed), "timeout after %us",
 			 end->timeout);
 		k = killed;
+		cl->timed_out = true;
 		break;
 	case CL_SIGNALED:
 		snprintf(killed, sizeof(killed), "crashed: killed by signal %d",

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ktap.h"
+
 #define CL_NAME_MAX	160
 #define CL_REASON_MAX	320
 #define CL_LINE_MAX	4096
@@ -53,6 +55,7 @@ struct cl_end {
 
 struct cl_result {
 	enum cl_status status;
+	bool timeout;		/* an error because the runner killed it */
 	char name[CL_NAME_MAX];
 	char reason[CL_REASON_MAX];
 };
@@ -87,6 +90,8 @@ struct classifier {
 	/* tap */
 	int tap_indent;		/* indentation of the top level, -1 unknown */
 	long plan;		/* -1: none seen */
+	struct ktap_count tap_count;	/* numbering and plan (tools/ktap.h) */
+	bool timed_out;		/* the run ended at its timeout */
 	size_t tap_results;
 	bool bail;
 	char bail_msg[CL_REASON_MAX];

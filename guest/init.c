@@ -48,6 +48,7 @@
 #include <linux/userfaultfd.h>
 
 #include "classify.h"
+#include "ktap.h"
 
 #ifndef UFFD_FEATURE_PAGEFAULT_FLAG_WP
 #define UFFD_FEATURE_PAGEFAULT_FLAG_WP	(1 << 0)
@@ -893,8 +894,11 @@ static void run_one(struct run *r)
 /* ---- KTAP --------------------------------------------------------------- */
 
 static void print_result(int num, const struct cl_result *res,
-			 const char *name)
+			 const char *raw)
 {
+	char name[2 * (CL_NAME_MAX + 16)];
+
+	ktap_escape(name, sizeof(name), raw);
 	switch (res->status) {
 	case CL_PASS:
 		out("    ok %d %s", num, name);
@@ -904,12 +908,16 @@ static void print_result(int num, const struct cl_result *res,
 		    res->reason);
 		break;
 	case CL_FAIL:
-		out("    not ok %d %s # FAIL %s", num, name,
-		    res->reason[0] ? res->reason : "failed");
+		out("    not ok %d %s%s%s", num, name, res->reason[0] ? " # " : "",
+		    res->reason);
 		break;
 	case CL_ERROR:
-		out("    not ok %d %s # ERROR %s", num, name,
-		    res->reason[0] ? res->reason : "error");
+		/* KTAP's one directive for a test without a verdict */
+		if (res->timeout)
+			out("    not ok %d %s # TIMEOUT %s", num, name, res->reason);
+		else
+			out("    not ok %d %s # %s", num, name,
+			    res->reason[0] ? res->reason : "no verdict");
 		break;
 	}
 }

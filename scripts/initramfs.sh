@@ -24,7 +24,7 @@ mkdir -p "$OUT/extra"
 tree_text() {
 	find "$1" -type f ! -name '*.md' | LC_ALL=C sort | while read -r f; do echo "== $f"; cat "$f"; done
 }
-inputs=$( { tree_text "$G"; cat "$0" "$OUT/bin/.inputs" "$OUT/prep.inputs";
+inputs=$( { tree_text "$G"; cat "$PTEMARK_TOP/tools/ktap.c" "$PTEMARK_TOP/tools/ktap.h" "$0" "$OUT/bin/.inputs" "$OUT/prep.inputs";
 	echo "$CC $CFLAGS ${TESTS:-}"; echo "suites: ${GUEST_SUITES:-}";
 	[ -n "${TESTS:-}" ] && tree_text "$TESTS"; } | sha256sum | cut -c1-16)
 if [ -f "$OUT/initramfs.cpio" ] && [ "$(cat "$OUT/initramfs.inputs" 2>/dev/null)" = "$inputs" ]; then
@@ -47,7 +47,8 @@ else
 fi
 
 say "$ARCH_NAME" initramfs "static init, $(ls "$OUT/bin" | wc -l) suite binaries${TESTS:+, extra tests from $TESTS}"
-$CC $CFLAGS -o "$OUT/init" "$G/init.c" "$G/classify.c" >>"$LOG" 2>&1 ||
+$CC $CFLAGS -I"$PTEMARK_TOP/tools" -o "$OUT/init" "$G/init.c" "$G/classify.c" \
+	"$PTEMARK_TOP/tools/ktap.c" >>"$LOG" 2>&1 ||
 	die "$ARCH_NAME: guest init does not build, see $LOG"
 
 rm -f "$OUT/extra"/*

@@ -110,13 +110,13 @@ host_layer() {	# mutant arch workdir
 	fi
 }
 
-# "result suite/name" for every test of one arch's matrix.json.
+# "result suite/name" for every test of the one arch in a matrix.json.
 tests_of() {
-	sed -n 's/^ *{"suite": "\([^"]*\)", "name": "\(.*\)", "result": "\([a-z]*\)", "reason".*/\3 \1\/\2/p' "$1"
+	jq -r '.arches[].tests[] | "\(.result) \(.suite)/\(.name)"' "$1"
 }
 
-field_of() {	# field_of matrix.json key: a top-level string/number of the arch
-	sed -n "s/^ *\"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" "$1" | head -n 1
+field_of() {	# field_of matrix.json key: a field of the one arch ("" when null)
+	jq -r --arg k "$2" '.arches[][$k] // "" | tostring' "$1" | head -n 1
 }
 
 # Build, boot and report one arch into $2 (a results dir), with PATCHES=$3.

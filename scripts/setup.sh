@@ -5,7 +5,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 pkgs="make gcc libc6-dev ccache flex bison bc libelf-dev libssl-dev cpio xz-utils lz4 rsync
-	kmod jq git patch qemu-user-static"
+	kmod jq git patch qemu-user-static python3-jsonschema"
 # The kernel source: Debian's package, unless the user names another
 # (scripts/source.sh fetches a KERNEL_PKG_VERSION itself).
 [ -z "${KERNEL_SRC:-}" ] && [ -z "${KERNEL_PKG_VERSION:-}" ] && pkgs="$pkgs $KERNEL_PKG"

@@ -1,23 +1,23 @@
 #!/bin/sh
-# Run every tests/<area>/run.sh (each prints TAP lines) and sum them up.
-# Ends with "N passed, N failed, N skipped"; exits non-zero on any failure.
+# Run every tests/<area>/run.sh (each prints TAP) and keep what it printed
+# in results/host/<area>.tap; tools/report reads those with the shared KTAP
+# reader (tools/ktap.c), prints "host tests: N passed, N failed, N skipped",
+# writes results/host/counts.json, and puts them in junit.xml.
+# Exits non-zero on any failure, a plan not kept, or a run.sh that failed
+# without saying which test.
 set -u
 . "$(dirname "$0")/lib.sh"
-pass=0 fail=0 skip=0
+H=$RESULTS/host
+rm -rf "$H" && mkdir -p "$H"
 for t in "$PTEMARK_TOP"/tests/*/run.sh; do
 	area=$(basename "$(dirname "$t")")
 	say tests "$area" "running"
-	out=$(sh "$t" 2>&1)
+	sh "$t" >"$H/$area.tap" 2>"$H/$area.stderr"
 	rc=$?
-	printf '%s\n' "$out" | sed "s/^/    [$area] /"
-	p=$(printf '%s\n' "$out" | grep -E '^ok [0-9]+' | grep -vc '# SKIP')
-	s=$(printf '%s\n' "$out" | grep -E '^ok [0-9]+' | grep -c '# SKIP')
-	f=$(printf '%s\n' "$out" | grep -cE '^not ok [0-9]+')
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "    [$area] not ok - run.sh exited $rc without a failing test line"
-		f=1
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok [0-9]' "$H/$area.tap"; then
+		echo "Bail out! run.sh exited $rc without a failing test line" >>"$H/$area.tap"
 	fi
-	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	sed "s/^/    [$area] /" "$H/$area.tap"
+	sed "s/^/    [$area] stderr: /" "$H/$area.stderr"
 done
-echo "host tests: $pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+"$BUILD/tools/report" --host "$RESULTS"

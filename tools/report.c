@@ -46,6 +46,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
@@ -54,6 +55,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ktap.h"
 
 #define TAIL_LINES	3	/* kernel lines quoted when boot fails */
 #define TAIL_LEN	160
@@ -455,6 +458,7 @@ struct level {
 	int indent;
 	char *name;		/* from "# Subtest:" */
 	bool plan;
+	struct ktap_count count;	/* numbering and plan (tools/ktap.h) */
 	struct node **kids;
 	size_t nkids, cap;
 };
@@ -553,13 +557,24 @@ static bool push(struct ktap *k, int indent)
 	k->top++;
 	memset(&k->lv[k->top], 0, sizeof(k->lv[k->top]));
 	k->lv[k->top].indent = indent;
+	ktap_count_init(&k->lv[k->top].count);
 	return true;
 }
 
-/* Close the deepest level: its results become @n's children. */
+/*
+ * Close the deepest level: its results become @n's children, and a plan
+ * they disagree with one more, an error.
+ */
 static void pop_into(struct ktap *k, struct node *n)
 {
 	struct level *l = &k->lv[k->top];
+	char why[KTAP_WHY_MAX];
+
+	/* A cut level already is an error: its plan says nothing more. */
+	if (!n->cut && ktap_count_end(&l->count, why, sizeof(why))) {
+		GROW(l->kids, l->nkids, l->cap);
+		l->kids[l->nkids++] = node_new("ktap-plan", R_ERROR, why);
+	}
 
 	n->kids = l->kids;
 	n->nkids = l->nkids;
@@ -595,156 +610,96 @@ static int level_of(struct ktap *k, int ind)
 	return d;
 }
 
-static bool keyword(const char *s, const char *kw, const char **rest)
+static enum result from_ktap(enum ktap_status st)
 {
-	size_t n = strlen(kw);
-
-	if (strncasecmp(s, kw, n) || (s[n] && s[n] != ' ' && s[n] != ':'))
-		return false;
-	s += n;
-	while (*s == ' ' || *s == ':')
-		s++;
-	*rest = s;
-	return true;
+	switch (st) {
+	case KTAP_PASS:
+		return R_PASS;
+	case KTAP_FAIL:
+		return R_FAIL;
+	case KTAP_SKIP:
+		return R_SKIP;
+	case KTAP_ERROR:
+		break;
+	}
+	return R_ERROR;
 }
 
-/* "ok 1 name # SKIP why": the name (unescaped), result and reason. */
-static bool parse_result(const char *s, char **name, enum result *res, const char **reason)
+/* A result numbered out of order at level @d is an error, never silent. */
+static void check_number(struct ktap *k, int d, long num)
 {
-	bool ok = !strncmp(s, "ok ", 3);
-	const char *p, *q, *dir, *rest;
-	char *d;
-	long num;
+	char why[KTAP_WHY_MAX];
 
-	if (!ok && strncmp(s, "not ok ", 7))
-		return false;
-	p = s + (ok ? 3 : 7);
-	while (*p == ' ')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		return false;
-	num = strtol(p, (char **)&p, 10);
-	while (*p == ' ')
-		p++;
-	if (p[0] == '-' && p[1] == ' ')		/* TAP's "ok 1 - name" */
-		p += 2;
-
-	/* The directive starts at the first unescaped '#' after a space. */
-	for (q = p; *q; q++) {
-		if (*q == '\\' && q[1])
-			q++;
-		else if (*q == '#' && (q == p || q[-1] == ' '))
-			break;
-	}
-	d = *name = xzalloc(q - p + 1);
-	for (; p < q; p++) {
-		if (*p == '\\' && (p[1] == '#' || p[1] == '\\'))
-			p++;
-		*d++ = *p;
-	}
-	while (d > *name && d[-1] == ' ')
-		*--d = '\0';
-	if (!**name) {
-		free(*name);
-		*name = xasprintf("test-%ld", num);
-	}
-
-	*res = ok ? R_PASS : R_FAIL;
-	*reason = "";
-	if (!*q)
-		return true;
-	dir = q + 1;
-	while (*dir == ' ')
-		dir++;
-	*reason = dir;
-	if (keyword(dir, "SKIP", &rest)) {
-		*res = R_SKIP;
-		*reason = rest;
-	} else if (ok) {
-		/* "# TODO", "# XFAIL": still a pass; keep what it said. */
-	} else if (keyword(dir, "ERROR", &rest)) {
-		*res = R_ERROR;
-		*reason = rest;
-	} else if (keyword(dir, "TIMEOUT", &rest)) {
-		*res = R_ERROR;
-	} else if (keyword(dir, "FAIL", &rest)) {
-		*reason = rest;
-	}
-	return true;
+	if (!ktap_count_result(&k->lv[d].count, num, why, sizeof(why)))
+		return;
+	if (d > 0)
+		attach(k, d, node_new("ktap-numbering", R_ERROR, why));
+	else
+		add_test(k->a, k->self, "ktap-numbering", R_ERROR, why);
 }
 
 static void ktap_line(struct ktap *k, const char *line)
 {
-	enum { K_VERSION, K_SUBTEST, K_PLAN, K_RESULT } kind;
-	const char *s = line, *reason = NULL;
-	char *name = NULL;
-	enum result res = R_PASS;
+	struct ktap_line kl;
 	struct level *l;
 	struct node *n;
-	int ind = 0, d;
+	char *name;
 	long plan = 0;
+	int d;
 
-	while (*s == ' ')
-		s++, ind++;
-	if (!strncmp(s, "KTAP version ", 13) || !strncmp(s, "TAP version ", 12)) {
-		kind = K_VERSION;
-	} else if (!strncmp(s, "# Subtest:", 10)) {
-		kind = K_SUBTEST;
-		s += 10;
-		while (*s == ' ')
-			s++;
-	} else if (*s == '#') {
-		return;		/* diagnostics, "# |" raw output included */
-	} else if (!strncmp(s, "1..", 3) && isdigit((unsigned char)s[3])) {
-		kind = K_PLAN;
-		plan = strtol(s + 3, NULL, 10);
-		if (plan > MAX_PLAN)
-			plan = MAX_PLAN;
-	} else if (parse_result(s, &name, &res, &reason)) {
-		kind = K_RESULT;
-	} else {
-		return;		/* a kernel message or junk */
+	ktap_read(line, &kl);
+	switch (kl.kind) {
+	case KTAP_VERSION:
+	case KTAP_SUBTEST:
+	case KTAP_RESULT:
+		break;
+	case KTAP_PLAN:
+		plan = kl.plan > MAX_PLAN ? MAX_PLAN : kl.plan;
+		break;
+	default:
+		return;		/* diagnostics ("# |" raw output), kernel messages, junk */
 	}
 
 	if (!k->seen) {
 		k->seen = true;
-		k->lv[0].indent = ind;
+		k->lv[0].indent = kl.indent;
 	}
-	d = level_of(k, ind);
-	if (kind != K_RESULT) {
+	d = level_of(k, kl.indent);
+	if (kl.kind != KTAP_RESULT) {
 		/* A header or plan here means nothing deeper will finish. */
 		while (k->top > d)
 			cut_top(k, "missing result line");
 		l = &k->lv[d];
 		/* A new subtest where one is still open: that one was cut. */
-		if (kind != K_PLAN && d > 0 && d == k->top &&
-		    (l->nkids || l->plan || (kind == K_SUBTEST && l->name)))
+		if (kl.kind != KTAP_PLAN && d > 0 && d == k->top &&
+		    (l->nkids || l->plan || (kl.kind == KTAP_SUBTEST && l->name)))
 			cut_top(k, "missing result line");
-		if (d > k->top && !push(k, ind))
+		if (d > k->top && !push(k, kl.indent))
 			return;
 		l = &k->lv[d];
-		if (kind == K_SUBTEST && d > 0) {
+		if (kl.kind == KTAP_SUBTEST && d > 0) {
 			free(l->name);
-			l->name = xstrdup(s);
-		} else if (kind == K_PLAN) {
+			l->name = xstrdup(kl.text);
+		} else if (kl.kind == KTAP_PLAN) {
 			l->plan = true;
+			ktap_count_plan(&l->count, plan);
 			if (d == 0)
 				k->plan = k->nsuites + plan;
 		}
 		return;
 	}
 
-	if (d > k->top && !push(k, ind)) {
-		free(name);
+	if (d > k->top && !push(k, kl.indent))
 		return;
-	}
 	while (k->top > d + 1)
 		cut_top(k, "missing result line");
-	n = node_new(name, res, reason);
+	name = kl.name[0] ? xstrdup(kl.name) : xasprintf("test-%ld", kl.number);
+	n = node_new(name, from_ktap(kl.status), kl.reason);
 	free(name);
 	/* This result closes the subtest one level down. */
 	if (k->top == d + 1)
 		pop_into(k, n);
+	check_number(k, d, kl.number);
 	attach(k, d, n);
 }
 
@@ -885,6 +840,8 @@ static void parse_log(struct arch *a, const char *buf, size_t len)
 	size_t pos = 0, end, before;
 	double ts;
 
+	ktap_count_init(&kunit.lv[0].count);
+	ktap_count_init(&init.lv[0].count);
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		char *s = line;
@@ -1167,12 +1124,46 @@ static const char *first_pkg(struct arch *arches, int n)
 	return NULL;
 }
 
+#define SCHEMA_VERSION 2	/* docs/RESULTS.md; docs/matrix.schema.json */
+
+struct host_test;
+static struct host_test *host;
+static size_t nhost, host_cap;
+static unsigned int host_counts[R_NR];
+static bool have_host;
+static void write_host_json(FILE *f);
+static void write_host_junit(FILE *f);
+static const char *check_text;	/* the MISS lines, when expectations were given */
+
+static void write_check_json(FILE *f)
+{
+	const char *p = check_text, *nl;
+	bool first = true;
+
+	fputs(",\n  \"check\": {\"misses\": [", f);
+	for (; p && *p; p = nl + 1) {
+		char *l;
+
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		l = xstrndup(p, nl - p);
+		fputs(first ? "\n    " : ",\n    ", f);
+		json_str(f, l);
+		free(l);
+		first = false;
+		if (!*nl)
+			break;
+	}
+	fputs(first ? "]}" : "\n  ]}", f);
+}
+
 static void write_json(FILE *f, const char *kernel, struct arch *arches, int n)
 {
 	int i, r;
 	size_t t;
 
-	fputs("{\n  \"kernel\": ", f);
+	fprintf(f, "{\n  \"schema\": %d,\n  \"kernel\": ", SCHEMA_VERSION);
 	json_str_or_null(f, kernel);
 	fputs(",\n  \"kernel_package\": ", f);
 	json_str_or_null(f, first_pkg(arches, n));
@@ -1236,7 +1227,12 @@ static void write_json(FILE *f, const char *kernel, struct arch *arches, int n)
 		}
 		fprintf(f, "%s]\n    }", a->ntests ? "\n      " : "");
 	}
-	fprintf(f, "%s}\n}\n", n ? "\n  " : "");
+	fprintf(f, "%s}", n ? "\n  " : "");
+	if (have_host)
+		write_host_json(f);
+	if (check_text)
+		write_check_json(f);
+	fputs("\n}\n", f);
 }
 
 static void xml_str(FILE *f, const char *s)
@@ -1308,6 +1304,8 @@ static void write_junit(FILE *f, struct arch *arches, int n)
 		for (r = 0; r < R_NR; r++)
 			tot[r] += arches[i].counts[r];
 	}
+	for (r = 0; r < R_NR; r++)
+		tot[r] += host_counts[r];
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	fprintf(f, "<testsuites name=\"ptemark\" tests=\"%u\" failures=\"%u\" "
 		"errors=\"%u\" skipped=\"%u\">\n",
@@ -1357,6 +1355,8 @@ static void write_junit(FILE *f, struct arch *arches, int n)
 			free(cls);
 		}
 	}
+	if (have_host)
+		write_host_junit(f);
 	fputs("</testsuites>\n", f);
 }
 
@@ -1667,7 +1667,7 @@ static void load_expect(struct expect *e, const char *file)
 }
 
 /* Print a MISS line for everything in @a its expectations do not allow. */
-static int check(struct arch *a)
+static int check(struct arch *a, FILE *out)
 {
 	struct expect *e = &a->exp;
 	int misses = 0;
@@ -1676,7 +1676,7 @@ static int check(struct arch *a)
 
 	if (!(e->build & (1u << !a->build_pass))) {
 		s = set_text(e->build, build_names, 2);
-		printf("MISS %s: build: got %s, expected %s (%s)\n", a->name,
+		fprintf(out, "MISS %s: build: got %s, expected %s (%s)\n", a->name,
 		       build_names[!a->build_pass], s,
 		       a->build_reason ? a->build_reason : a->reason);
 		free(s);
@@ -1685,13 +1685,13 @@ static int check(struct arch *a)
 	/* A failed build already said it all: boot is checked after a build. */
 	if (a->build_pass && !(e->boot & (1u << a->boot))) {
 		s = set_text(e->boot, boot_names, B_NR);
-		printf("MISS %s: boot: got %s, expected %s (%s)\n", a->name,
+		fprintf(out, "MISS %s: boot: got %s, expected %s (%s)\n", a->name,
 		       boot_names[a->boot], s, *a->reason ? a->reason : "booted");
 		free(s);
 		misses++;
 	}
 	if (e->uffd_wp >= 0 && e->uffd_wp != a->uffd_wp) {
-		printf("MISS %s: uffd_wp: got %s, expected %s (features %s)\n", a->name,
+		fprintf(out, "MISS %s: uffd_wp: got %s, expected %s (features %s)\n", a->name,
 		       a->uffd_wp ? "true" : "false", e->uffd_wp ? "true" : "false",
 		       a->features ? a->features : "unknown");
 		misses++;
@@ -1711,7 +1711,7 @@ static int check(struct arch *a)
 		if (allowed & (1u << x->res))
 			continue;
 		s = set_text(allowed, result_names, R_NR);
-		printf("MISS %s: %s %s: got %s, expected %s (%s)\n", a->name, x->suite,
+		fprintf(out, "MISS %s: %s %s: got %s, expected %s (%s)\n", a->name, x->suite,
 		       x->name, result_names[x->res], s,
 		       *x->reason ? x->reason : "no reason given");
 		free(s);
@@ -1723,7 +1723,7 @@ static int check(struct arch *a)
 
 		if (!p->project || strcmp(p->how, "fuzz"))
 			continue;
-		printf("MISS %s: series %s: applied with fuzz, expected clean or offset (make refresh)\n",
+		fprintf(out, "MISS %s: series %s: applied with fuzz, expected clean or offset (make refresh)\n",
 		       a->name, p->patch);
 		misses++;
 	}
@@ -1733,7 +1733,7 @@ static int check(struct arch *a)
 		if (!u->require || u->hits)
 			continue;
 		s = set_text(u->allowed, result_names, R_NR);
-		printf("MISS %s: %s %s: got nothing, expected %s (required by %s:%d)\n",
+		fprintf(out, "MISS %s: %s %s: got nothing, expected %s (required by %s:%d)\n",
 		       a->name, u->suite, u->name, s, e->file, u->line);
 		free(s);
 		misses++;
@@ -1777,9 +1777,175 @@ static void refresh_warning(struct arch *arches, int n)
 		putchar('\n');
 }
 
+/*
+ * The host's own tests (scripts/test-host.sh): RESULTS_DIR/host/AREA.tap,
+ * each one program's TAP, read with the same reader as the guests'.
+ */
+struct host_test {
+	char *area, *name, *reason;
+	enum result res;
+};
+
+static void host_add(const char *area, const char *name, enum result res, const char *reason)
+{
+	GROW(host, nhost, host_cap);
+	host[nhost].area = xstrdup(area);
+	host[nhost].name = xstrdup(name);
+	host[nhost].reason = xstrdup(reason);
+	host[nhost].res = res;
+	host_counts[res]++;
+	nhost++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_host(const char *dir)
+{
+	char *hd = xasprintf("%s/host", dir), **names = NULL, *path, *buf, *line;
+	size_t nnames = 0, cap = 0, k, pos, end, len;
+	struct dirent *de;
+	DIR *d = opendir(hd);
+
+	if (!d) {
+		free(hd);
+		return;
+	}
+	have_host = true;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 4 && !strcmp(de->d_name + l - 4, ".tap")) {
+			GROW(names, nnames, cap);
+			names[nnames++] = xstrndup(de->d_name, l - 4);
+		}
+	}
+	closedir(d);
+	qsort(names, nnames, sizeof(*names), cmp_str);
+	for (k = 0; k < nnames; k++) {
+		struct ktap_count cnt;
+		struct ktap_line kl;
+		char why[KTAP_WHY_MAX], *area = names[k];
+
+		path = xasprintf("%s/%s.tap", hd, area);
+		buf = slurp(path, &len);
+		free(path);
+		if (!buf) {
+			host_add(area, "results", R_ERROR, "unreadable results file");
+			continue;
+		}
+		line = xrealloc(NULL, len + 1);
+		ktap_count_init(&cnt);
+		for (pos = 0; pos < len; pos = end + 1) {
+			const char *nl = memchr(buf + pos, '\n', len - pos);
+
+			end = nl ? (size_t)(nl - buf) : len;
+			clean_line(line, buf + pos, end - pos);
+			ktap_read(line, &kl);
+			if (kl.indent)
+				continue;
+			if (kl.kind == KTAP_PLAN) {
+				ktap_count_plan(&cnt, kl.plan);
+			} else if (kl.kind == KTAP_RESULT) {
+				if (ktap_count_result(&cnt, kl.number, why, sizeof(why)))
+					host_add(area, "ktap-numbering", R_ERROR, why);
+				host_add(area, kl.name[0] ? kl.name : "unnamed",
+					 from_ktap(kl.status), kl.reason);
+			} else if (kl.kind == KTAP_BAIL) {
+				host_add(area, "bail-out", R_ERROR, kl.text);
+			}
+		}
+		if (cnt.plan < 0)
+			host_add(area, "ktap-plan", R_ERROR, "no plan: the run was cut short");
+		else if (ktap_count_end(&cnt, why, sizeof(why)))
+			host_add(area, "ktap-plan", R_ERROR, why);
+		free(line);
+		free(buf);
+	}
+	for (k = 0; k < nnames; k++)
+		free(names[k]);
+	free(names);
+	free(hd);
+}
+
+static void write_host_json(FILE *f)
+{
+	size_t t;
+	int r;
+
+	fputs(",\n  \"host\": {\"counts\": {", f);
+	for (r = 0; r < R_NR; r++)
+		fprintf(f, "%s\"%s\": %u", r ? ", " : "", result_names[r], host_counts[r]);
+	fputs("}, \"tests\": [", f);
+	for (t = 0; t < nhost; t++) {
+		fprintf(f, "%s\n    {\"area\": ", t ? "," : "");
+		json_str(f, host[t].area);
+		fputs(", \"name\": ", f);
+		json_str(f, host[t].name);
+		fprintf(f, ", \"result\": \"%s\", \"reason\": ", result_names[host[t].res]);
+		json_str(f, host[t].reason);
+		fputc('}', f);
+	}
+	fprintf(f, "%s]}", nhost ? "\n  " : "");
+}
+
+/* One <testsuite> per host test area, classname "host.<area>". */
+static void write_host_junit(FILE *f)
+{
+	static const char *const elem[R_NR] = { NULL, "failure", "skipped", "error" };
+	unsigned int c[R_NR];
+	size_t t, u;
+	char *cls;
+	int r;
+
+	for (t = 0; t < nhost; t = u) {
+		memset(c, 0, sizeof(c));
+		for (u = t; u < nhost && !strcmp(host[u].area, host[t].area); u++)
+			c[host[u].res]++;
+		cls = xasprintf("host.%s", host[t].area);
+		xml_suite_open(f, cls, c);
+		for (r = t; r < (int)u; r++)
+			xml_case(f, cls, host[r].name, -1, elem[host[r].res], host[r].reason);
+		fputs("  </testsuite>\n", f);
+		free(cls);
+	}
+}
+
+/*
+ * --host: the host tests' line, "host tests: N passed, N failed, N
+ * skipped", from RESULTS_DIR/host/AREA.tap, and RESULTS_DIR/host/counts.json.
+ * Exit 1 when any failed or erred.
+ */
+static int host_summary(const char *dir)
+{
+	char *path = xasprintf("%s/host/counts.json", dir);
+	FILE *f;
+	int r;
+
+	load_host(dir);
+	if (!have_host)
+		die("%s/host: no host test results", dir);
+	f = fopen(path, "w");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	fputc('{', f);
+	for (r = 0; r < R_NR; r++)
+		fprintf(f, "%s\"%s\": %u", r ? ", " : "", result_names[r], host_counts[r]);
+	fputs("}\n", f);
+	if (ferror(f) | fclose(f))
+		die("%s: write error", path);
+	free(path);
+	printf("host tests: %u passed, %u failed, %u skipped\n", host_counts[R_PASS],
+	       host_counts[R_FAIL] + host_counts[R_ERROR], host_counts[R_SKIP]);
+	return host_counts[R_FAIL] + host_counts[R_ERROR] ? 1 : 0;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: report [--expect ARCH=FILE]... RESULTS_DIR ARCH...\n"
+	      "       report --host RESULTS_DIR\n"
 	      "Reads RESULTS_DIR/ARCH/{meta,console.log}; writes matrix.json, junit.xml\n"
 	      "and matrix.md in RESULTS_DIR. Exit 0: all as expected; 1: a miss; 2: usage.\n", f);
 }
@@ -1800,6 +1966,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "expect", required_argument, NULL, 'e' },
+		{ "host", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1808,9 +1975,16 @@ int main(int argc, char **argv)
 	size_t nexp = 0, expcap = 0, j;
 	const char *dir, *kernel = NULL;
 	int c, i, n, misses = 0;
+	bool host_only = false;
+	char *missbuf = NULL;
+	size_t misslen = 0;
+	FILE *mf;
 
-	while ((c = getopt_long(argc, argv, "e:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:hH", opts, NULL)) != -1) {
 		switch (c) {
+		case 'H':
+			host_only = true;
+			break;
 		case 'e':
 			if (!strchr(optarg, '=') || *optarg == '=')
 				die("--expect wants ARCH=FILE, not \"%s\"", optarg);
@@ -1824,6 +1998,13 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (host_only) {
+		if (argc - optind != 1) {
+			usage(stderr);
+			return 2;
+		}
+		return host_summary(argv[optind]);
 	}
 	if (argc - optind < 2) {
 		usage(stderr);
@@ -1855,6 +2036,7 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < n; i++)
 		load_arch(&arches[i], dir);
+	load_host(dir);
 	/* The kernel the scripts built, else what the guest said it runs. */
 	for (i = 0; i < n && !kernel; i++)
 		kernel = arches[i].kernel;
@@ -1866,14 +2048,25 @@ int main(int argc, char **argv)
 		if (strcmp(suites[j], "kunit") && strcmp(suites[j], "ptemark-init"))
 			move_suite(j, c++);
 
+	/* Checked first: matrix.json carries the misses that make check counts. */
+	mf = open_memstream(&missbuf, &misslen);
+	if (!mf)
+		die("open_memstream: %s", strerror(errno));
+	for (i = 0; i < n; i++)
+		misses += check(&arches[i], mf);
+	if (fclose(mf))
+		die("open_memstream: write error");
+	if (nexp)
+		check_text = missbuf;
+
 	write_file(dir, "matrix.json", kernel, arches, n, json_fn);
 	write_file(dir, "junit.xml", kernel, arches, n, junit_fn);
 	write_file(dir, "matrix.md", kernel, arches, n, md_fn);
 
 	write_table(stdout, false, kernel, arches, n);
 	refresh_warning(arches, n);
-	for (i = 0; i < n; i++)
-		misses += check(&arches[i]);
+	fputs(missbuf, stdout);
+	free(missbuf);
 	printf("%s: %d miss%s\n", misses ? "FAIL" : "PASS", misses, misses == 1 ? "" : "es");
 	if (fflush(stdout))
 		die("stdout: write error");
