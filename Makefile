@@ -48,9 +48,9 @@ packages:
 setup: packages
 	@scripts/source.sh
 
-$(REPORT): tools/report.c tools/ktap.c tools/ktap.h
+$(REPORT): $(wildcard tools/report/*.c tools/report/*.h) tools/ktap.c tools/ktap.h
 	@mkdir -p $(dir $@)
-	gcc -O2 -Wall -Wextra -Itools -o $@ tools/report.c tools/ktap.c
+	gcc -O2 -Wall -Wextra -Itools -Itools/report -o $@ tools/report/*.c tools/ktap.c
 
 # One arch's failure must not stop the others: each arch target always
 # succeeds here, and the report decides the exit status.

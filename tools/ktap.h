@@ -2,7 +2,7 @@
 /*
  * ktap - the one reader of KTAP and TAP lines in ptemark, shared by the
  * guest's init (guest/classify.c, cross-compiled for every arch) and the
- * host's report (tools/report.c). Documentation/dev-tools/ktap.rst is the
+ * host's report (tools/report/). Documentation/dev-tools/ktap.rst is the
  * format; kselftest's TAP 13 is read the same way.
  *
  * ktap_read() sorts one line into version, subtest header, plan, result,

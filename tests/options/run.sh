@@ -330,7 +330,7 @@ PATCH
 cp "$P/generic/patches/0001-ctx.patch" "$T/ctx.orig"
 printf 'build pass,fail\nboot pass,fail,timeout,panic\ntest * * any\n' >"$T/expect.any"
 REPORT_BIN=$T/report
-gcc -O2 -I"$TOP/tools" -o "$REPORT_BIN" "$TOP/tools/report.c" "$TOP/tools/ktap.c" 2>"$T/report.cc" || cat "$T/report.cc"
+gcc -O2 -I"$TOP/tools" -I"$TOP/tools/report" -o "$REPORT_BIN" "$TOP"/tools/report/*.c "$TOP/tools/ktap.c" 2>"$T/report.cc" || cat "$T/report.cc"
 check "a drifted context applies with fuzz, is recorded so and named once" sh -c "
 	rm -rf $BUILD/fake64/prep.inputs; sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1;
 	grep -q '^line 5.5\$' $BUILD/fake64/src/ctx.c && ! grep -q 5.5 $S/ctx.c &&

@@ -1,10 +1,10 @@
 #!/bin/sh
-# Tests for tools/report.c: feed it recorded logs, check what it writes and
+# Tests for tools/report (tools/report/*.c): feed it recorded logs, check what it writes and
 # how it exits.  Every expected value below was written from the logs in
 # tests/report/logs, never copied from the tool's output.
 #
 # Usage: tests/report/run.sh
-#   REPORT_SRC=/path/to/report.c tests/report/run.sh   tests another copy
+#   REPORT_SRC=/path/to/report-sources tests/report/run.sh   tests another copy
 #   (to show these tests fail on a broken tool).
 # Prints TAP; exits non-zero if any test failed.
 set -u
@@ -12,7 +12,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$TOP/tests/report
 OUT=$TOP/build/tests/report
-SRC=${REPORT_SRC:-$TOP/tools/report.c}
+SRC=${REPORT_SRC:-$TOP/tools/report}
 REPORT=$OUT/report
 EXP=$HERE/expect
 
@@ -20,7 +20,7 @@ if ! command -v jq >/dev/null 2>&1; then
 	apt-get install -y jq >/dev/null 2>&1 || { echo "Bail out! jq is missing"; exit 1; }
 fi
 mkdir -p "$OUT"
-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$TOP/tools" -o "$REPORT" "$SRC" "$TOP/tools/ktap.c" ||
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$TOP/tools" -I"$SRC" -o "$REPORT" "$SRC"/*.c "$TOP/tools/ktap.c" ||
 	{ echo "Bail out! $SRC does not build"; exit 1; }
 
 n=0
