@@ -109,7 +109,8 @@ bench_guest() {
 	command -v ccache >/dev/null && CC="ccache $CC"
 	CFLAGS="-static -O2 -Wall -isystem $OUT/headers/include"
 	: >"$o/build.log"
-	if ! $CC $CFLAGS -o "$o/init" "$PTEMARK_TOP/guest/init.c" "$PTEMARK_TOP/guest/classify.c" >>"$o/build.log" 2>&1 ||
+	if ! $CC $CFLAGS -I"$PTEMARK_TOP/tools" -o "$o/init" "$PTEMARK_TOP/guest/init.c" \
+		"$PTEMARK_TOP/guest/classify.c" "$PTEMARK_TOP/tools/ktap.c" >>"$o/build.log" 2>&1 ||
 		! $CC $CFLAGS -pthread -o "$o/uffd_bench" "$T/uffd_bench.c" >>"$o/build.log" 2>&1; then
 		say "$ARCH_NAME" bench "ERROR: init or uffd_bench does not build, see $o/build.log"
 		rec guest "$ARCH_NAME" - status "error: does not build ($(grep -m1 error: "$o/build.log"))"

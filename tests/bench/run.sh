@@ -146,7 +146,7 @@ fi
 # only that, makes it fail; an arch without a kernel is reported, not fatal.
 P=$OUT/proj
 rm -rf "$P" && mkdir -p "$P/arch-fake/patches" "$P/tests"
-cp -r "$TOP/scripts" "$TOP/guest" "$P/"
+cp -r "$TOP/scripts" "$TOP/guest" "$TOP/tools" "$P/"
 cp -r "$HERE" "$P/tests/bench"
 cat >"$P/arch-fake/arch.conf" <<CONF
 ARCH_NAME=fake64
@@ -248,3 +248,5 @@ if BENCH_COLD=1 BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts
 else
 	not_ok "bench.sh BENCH_COLD / rerun (see $OUT/cold.out, $OUT/recorded.out)"
 fi
+
+echo "1..$n"
