@@ -34,7 +34,10 @@ apply_patch() {
 		fi
 		return 0
 	fi
-	_why=$(printf '%s\n' "$_out" | sed -n 's/^error: //p' | head -n 1)
+	# git names the file and line of the first hunk that failed, after a
+	# "while searching for:" block; else (a file that is gone) the file.
+	_why=$(printf '%s\n' "$_out" | sed -n 's/^error: \(patch failed: .*\)/\1/p' | head -n 1)
+	[ -n "$_why" ] || _why=$(printf '%s\n' "$_out" | sed -n 's/^error: //p' | grep -v '^while searching for' | head -n 1)
 	if _out=$(cd "$_tree" && patch -p1 -F2 -f --dry-run <"$_p" 2>&1) &&
 		_out=$(cd "$_tree" && patch -p1 -F2 -f --no-backup-if-mismatch <"$_p" 2>&1); then
 		printf 'git apply refused it; GNU patch (fuzz 2):\n%s\n' "$_out" >>"$_log"

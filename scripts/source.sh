@@ -53,7 +53,7 @@ fetch_pkg() {
 		fi
 		echo "$have" | grep -qxF -- "$v" ||
 			die "KERNEL_PKG_VERSION=$v: the archive has no $KERNEL_PKG $v any more (it has: $(echo $have)); pick one of those, or run apt-get update"
-		say all source "fetching $KERNEL_PKG $v"
+		say all source "fetching $KERNEL_PKG $v" >&2
 		rm -rf "$d" && mkdir -p "$d"
 		(cd "$d" && apt-get download -q "$KERNEL_PKG=$v") >"$d/download.log" 2>&1 &&
 			dpkg -x "$d"/*.deb "$d/root" && rm -f "$d"/*.deb ||

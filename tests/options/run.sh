@@ -105,7 +105,7 @@ PATCH
 check "a rejected patch fails the build and names the patch" sh -c "
 	! PATCHES=$T/bad sh $P/scripts/kernel.sh fake64 &&
 	grep -qx fail $BUILD/fake64/build.status &&
-	grep -q 'patch does not apply: 0001-bad.patch (\[PATCH\] mm: a patch that cannot apply)' $RESULTS/fake64/build.log &&
+	grep -q 'patch does not apply: 0001-bad.patch (\[PATCH\] mm: a patch that cannot apply): patch failed: file.c:1\$' $RESULTS/fake64/build.log &&
 	grep -qx hello $BUILD/src/linux-source-6.12/file.c"
 
 # A series that applies replaces only the patched file in the per-arch tree.
