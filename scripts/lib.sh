@@ -35,12 +35,28 @@ all_arches() {
 }
 
 # Load one arch's declarations into the environment.
+# Every key an arch.conf may set, declared once; docs/PORTING.md gives each
+# one's meaning and default (an optional key left out is empty).
+ARCH_KEYS_REQUIRED="ARCH_NAME KERNEL_ARCH CROSS_COMPILE KERNEL_IMAGE APT_PACKAGES QEMU_SYSTEM CONSOLE"
+ARCH_KEYS_OPTIONAL="QEMU_USER KERNEL_CMDLINE QEMU_PREPARE QEMU_SOCKET_PER_CPU GUEST_TIMEOUT_SCALE ARCH_GUEST_TIMEOUT CCACHE_IGNORE"
+
 load_arch() {
 	ARCH_DIR=$(arch_dir "$1") || die "unknown arch '$1' (known: $(all_arches | tr '\n' ' '))"
+	_conf=$ARCH_DIR/arch.conf
+	for _k in $(sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$_conf"); do
+		case " $ARCH_KEYS_REQUIRED $ARCH_KEYS_OPTIONAL " in
+		*" $_k "*) ;;
+		*) die "$_conf: unknown key '$_k' (known: $ARCH_KEYS_REQUIRED $ARCH_KEYS_OPTIONAL)" ;;
+		esac
+	done
+	for _k in $ARCH_KEYS_REQUIRED; do
+		grep -q "^[[:space:]]*$_k=" "$_conf" || die "$_conf: required key $_k is missing (docs/PORTING.md)"
+	done
 	# What an arch.conf may leave out must not stay from the last arch loaded.
-	unset QEMU_PREPARE QEMU_SOCKET_PER_CPU KERNEL_CMDLINE GUEST_TIMEOUT_SCALE ARCH_GUEST_TIMEOUT CCACHE_IGNORE
-	# shellcheck disable=SC1091
-	. "$ARCH_DIR/arch.conf"
+	# shellcheck disable=SC2086
+	unset $ARCH_KEYS_OPTIONAL
+	# shellcheck disable=SC1090
+	. "$_conf"
 	OUT=$BUILD/$ARCH_NAME
 	RES=$RESULTS/$ARCH_NAME
 }

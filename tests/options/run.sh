@@ -83,6 +83,19 @@ check "an arch's optional settings do not carry over to the next arch loaded" sh
 	done >$T/first
 	diff $T/alone $T/first"
 
+# arch.conf keys are declared once (scripts/lib.sh): a key nobody reads, or
+# a required one left out, is refused by name instead of silently ignored.
+check "an arch.conf with an unknown key is refused, naming it" sh -c "
+	echo 'QEMU_MACHINE=virt' >>$P/arch-fake/arch.conf;
+	! sh $P/scripts/arch.sh fake64 user >$T/key.out 2>&1;
+	r=\$?; sed -i '/^QEMU_MACHINE=/d' $P/arch-fake/arch.conf;
+	[ \$r -eq 0 ] && grep -q \"arch-fake/arch.conf: unknown key 'QEMU_MACHINE' (known: ARCH_NAME\" $T/key.out"
+check "an arch.conf without a required key is refused, naming it" sh -c "
+	cp $P/arch-fake/arch.conf $T/arch.conf.keep && sed -i '/^CONSOLE=/d' $P/arch-fake/arch.conf;
+	! sh $P/scripts/arch.sh fake64 user >$T/key.out 2>&1;
+	r=\$?; cp $T/arch.conf.keep $P/arch-fake/arch.conf;
+	[ \$r -eq 0 ] && grep -q 'arch-fake/arch.conf: required key CONSOLE is missing' $T/key.out"
+
 # Unknown arch names are refused by name, with the known ones listed.
 check "unknown arch is refused with a clear message" \
 	sh -c "! sh $P/scripts/arch.sh nosucharch >$T/unknown.out 2>&1 &&
