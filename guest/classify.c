@@ -98,21 +98,6 @@ static const char *undiag(const char *s)
 	return s;
 }
 
-const char *cl_status_name(enum cl_status st)
-{
-	switch (st) {
-	case CL_PASS:
-		return "pass";
-	case CL_FAIL:
-		return "fail";
-	case CL_SKIP:
-		return "skip";
-	case CL_ERROR:
-		return "error";
-	}
-	return "?";
-}
-
 int cl_parse_format(const char *s, enum cl_format *fmt)
 {
 	if (!strcmp(s, "uffd"))
@@ -153,7 +138,7 @@ static const char *run_name(const struct classifier *cl)
 }
 
 /* Store a result; parsed names get the prefix, the run's own result not. */
-static void add(struct classifier *cl, enum cl_status st, bool parsed,
+static void add(struct classifier *cl, enum ktap_status st, bool parsed,
 		const char *name, const char *reason)
 {
 	char tmp[CL_NAME_MAX];
@@ -172,7 +157,7 @@ static void add(struct classifier *cl, enum cl_status st, bool parsed,
 	}
 	r = &cl->res[cl->nres++];
 	r->status = st;
-	r->timeout = st == CL_ERROR && cl->timed_out;
+	r->timeout = st == KTAP_ERROR && cl->timed_out;
 	if (parsed && cl->prefix[0]) {
 		join(tmp, sizeof(tmp), cl->prefix, name);
 		cl_clean(r->name, sizeof(r->name), tmp);
@@ -189,7 +174,7 @@ static bool any_failed(const struct classifier *cl)
 	size_t i;
 
 	for (i = 0; i < cl->nres; i++)
-		if (cl->res[i].status == CL_FAIL || cl->res[i].status == CL_ERROR)
+		if (cl->res[i].status == KTAP_FAIL || cl->res[i].status == KTAP_ERROR)
 			return true;
 	return false;
 }
@@ -231,7 +216,7 @@ static void uffd_name(char *dst, size_t n, const char *desc, size_t len)
 	copy(dst, n, d);
 }
 
-static void uffd_close(struct classifier *cl, enum cl_status st,
+static void uffd_close(struct classifier *cl, enum ktap_status st,
 		       const char *reason)
 {
 	add(cl, st, true, cl->open_name, reason);
@@ -262,7 +247,7 @@ static void uffd_verdict(struct classifier *cl, const char *text)
 			len = sizeof(reason) - 1;
 		memcpy(reason, p, len);
 		reason[len] = '\0';
-		uffd_close(cl, fail ? CL_FAIL : CL_SKIP, reason);
+		uffd_close(cl, fail ? KTAP_FAIL : KTAP_SKIP, reason);
 		return;
 	}
 
@@ -273,7 +258,7 @@ static void uffd_verdict(struct classifier *cl, const char *text)
 	if (len >= 4 && !strncmp(text + len - 4, "done", 4)) {
 		e = text + len - 4;
 		if (e == text || !isalnum((unsigned char)e[-1])) {
-			uffd_close(cl, CL_PASS, "");
+			uffd_close(cl, KTAP_PASS, "");
 			return;
 		}
 	}
@@ -300,7 +285,7 @@ static void uffd_line(struct classifier *cl, const char *line)
 		}
 		if (dots) {
 			if (cl->open)
-				uffd_close(cl, CL_ERROR,
+				uffd_close(cl, KTAP_ERROR,
 					   "no verdict before the next test started");
 			uffd_name(cl->open_name, sizeof(cl->open_name), p,
 				  dots - p);
@@ -315,7 +300,7 @@ static void uffd_line(struct classifier *cl, const char *line)
 
 	if (starts(line, "Userfaults unit tests: ")) {
 		if (cl->open)
-			uffd_close(cl, CL_ERROR, "no verdict before the summary");
+			uffd_close(cl, KTAP_ERROR, "no verdict before the summary");
 		if (sscanf(line, "Userfaults unit tests: pass=%u, skip=%u, fail=%u (total=%u)",
 			   &cl->sum_pass, &cl->sum_skip, &cl->sum_fail,
 			   &cl->sum_total) == 4)
@@ -325,7 +310,7 @@ static void uffd_line(struct classifier *cl, const char *line)
 
 	if (starts(line, "Userfaultfd not supported")) {
 		if (cl->open)
-			uffd_close(cl, CL_ERROR, "no verdict");
+			uffd_close(cl, KTAP_ERROR, "no verdict");
 		cl_clean(cl->skip_all, sizeof(cl->skip_all), line);
 		return;
 	}
@@ -343,25 +328,25 @@ static void uffd_finish(struct classifier *cl, const struct cl_end *end,
 
 	if (cl->open) {
 		if (killed) {
-			uffd_close(cl, CL_ERROR, killed);
+			uffd_close(cl, KTAP_ERROR, killed);
 		} else if (cl->open_err[0]) {
 			snprintf(why, sizeof(why), "%s (exit status %d)",
 				 cl->open_err, end->code);
-			uffd_close(cl, CL_FAIL, why);
+			uffd_close(cl, KTAP_FAIL, why);
 		} else {
 			snprintf(why, sizeof(why),
 				 "no verdict, output ended (exit status %d)",
 				 end->code);
-			uffd_close(cl, CL_ERROR, why);
+			uffd_close(cl, KTAP_ERROR, why);
 		}
 		return;
 	}
 	if (killed) {
-		add(cl, CL_ERROR, false, run_name(cl), killed);
+		add(cl, KTAP_ERROR, false, run_name(cl), killed);
 		return;
 	}
 	if (end->code == KSFT_SKIP && !cl->nres) {
-		add(cl, CL_SKIP, false, run_name(cl),
+		add(cl, KTAP_SKIP, false, run_name(cl),
 		    cl->last_line[0] ? cl->last_line : "exit status 4 (skip)");
 		return;
 	}
@@ -369,28 +354,28 @@ static void uffd_finish(struct classifier *cl, const struct cl_end *end,
 		snprintf(why, sizeof(why), "%s (exit status %d)",
 			 cl->last_err[0] ? cl->last_err : cl->last_line,
 			 end->code);
-		add(cl, CL_FAIL, false, run_name(cl), why);
+		add(cl, KTAP_FAIL, false, run_name(cl), why);
 		return;
 	}
 	if (!cl->nres) {
 		snprintf(why, sizeof(why), "no test results (exit status %d)",
 			 end->code);
-		add(cl, CL_ERROR, false, run_name(cl), why);
+		add(cl, KTAP_ERROR, false, run_name(cl), why);
 		return;
 	}
 	if (cl->skip_all[0])
 		return;
 	if (!cl->summary) {
-		add(cl, CL_ERROR, false, run_name(cl),
+		add(cl, KTAP_ERROR, false, run_name(cl),
 		    "no summary line: output truncated?");
 		return;
 	}
 	for (i = 0; i < cl->nres; i++) {
 		switch (cl->res[i].status) {
-		case CL_PASS:
+		case KTAP_PASS:
 			pass++;
 			break;
-		case CL_SKIP:
+		case KTAP_SKIP:
 			skip++;
 			break;
 		default:
@@ -404,31 +389,16 @@ static void uffd_finish(struct classifier *cl, const struct cl_end *end,
 			 "summary says pass=%u skip=%u fail=%u, output shows pass=%u skip=%u fail=%u",
 			 cl->sum_pass, cl->sum_skip, cl->sum_fail,
 			 pass, skip, fail);
-		add(cl, CL_ERROR, false, run_name(cl), why);
+		add(cl, KTAP_ERROR, false, run_name(cl), why);
 	}
 }
 
 /* ---- kselftest TAP / KTAP: read by tools/ktap.c -------------------------- */
 
-static enum cl_status from_ktap(enum ktap_status st)
-{
-	switch (st) {
-	case KTAP_PASS:
-		return CL_PASS;
-	case KTAP_FAIL:
-		return CL_FAIL;
-	case KTAP_SKIP:
-		return CL_SKIP;
-	case KTAP_ERROR:
-		break;
-	}
-	return CL_ERROR;
-}
-
 static void tap_result(struct classifier *cl, const struct ktap_line *k)
 {
 	char name[CL_NAME_MAX], why[KTAP_WHY_MAX];
-	enum cl_status st = from_ktap(k->status);
+	enum ktap_status st = k->status;
 	const char *text = k->reason;
 
 	if (k->name[0]) {
@@ -440,13 +410,13 @@ static void tap_result(struct classifier *cl, const struct ktap_line *k)
 	} else {
 		snprintf(name, sizeof(name), "test %ld", k->number);
 	}
-	if (st == CL_PASS)
+	if (st == KTAP_PASS)
 		text = "";
-	else if (st != CL_SKIP && !*text)
+	else if (st != KTAP_SKIP && !*text)
 		text = cl->diag_since;
 	/* A result out of order: one lost, or one twice. Never silent. */
 	if (ktap_count_result(&cl->tap_count, k->number, why, sizeof(why)))
-		add(cl, CL_ERROR, false, run_name(cl), why);
+		add(cl, KTAP_ERROR, false, run_name(cl), why);
 	add(cl, st, true, name, text);
 	cl->tap_results++;
 	cl->diag_since[0] = '\0';
@@ -507,7 +477,7 @@ static void tap_finish(struct classifier *cl, const struct cl_end *end,
 		copy(cl->skip_all, sizeof(cl->skip_all),
 		     cl->skip_plan[0] ? cl->skip_plan : "skipped");
 	if (killed) {
-		add(cl, CL_ERROR, false, run_name(cl), killed);
+		add(cl, KTAP_ERROR, false, run_name(cl), killed);
 		return;
 	}
 	if (!cl->nres && (end->code == KSFT_SKIP || cl->skip_plan_seen)) {
@@ -519,11 +489,11 @@ static void tap_finish(struct classifier *cl, const struct cl_end *end,
 			r = undiag(cl->last_line);
 		else
 			r = "skipped (exit status 4)";
-		add(cl, CL_SKIP, false, run_name(cl), r);
+		add(cl, KTAP_SKIP, false, run_name(cl), r);
 		return;
 	}
 	if (cl->bail) {
-		add(cl, CL_FAIL, false, run_name(cl), cl->bail_msg);
+		add(cl, KTAP_FAIL, false, run_name(cl), cl->bail_msg);
 		return;
 	}
 	if (end->code && end->code != KSFT_SKIP && !any_failed(cl)) {
@@ -534,17 +504,17 @@ static void tap_finish(struct classifier *cl, const struct cl_end *end,
 		else
 			r = undiag(cl->last_line);
 		snprintf(why, sizeof(why), "%s (exit status %d)", r, end->code);
-		add(cl, CL_FAIL, false, run_name(cl), why);
+		add(cl, KTAP_FAIL, false, run_name(cl), why);
 		return;
 	}
 	if (!cl->nres) {
 		snprintf(why, sizeof(why), "no test results (exit status %d)",
 			 end->code);
-		add(cl, CL_ERROR, false, run_name(cl), why);
+		add(cl, KTAP_ERROR, false, run_name(cl), why);
 		return;
 	}
 	if (!end->code && ktap_count_end(&cl->tap_count, why, sizeof(why)))
-		add(cl, CL_ERROR, false, run_name(cl), why);
+		add(cl, KTAP_ERROR, false, run_name(cl), why);
 }
 
 /* ---- exit status only --------------------------------------------------- */
@@ -556,13 +526,13 @@ static void exit_finish(struct classifier *cl, const struct cl_end *end,
 	const char *text;
 
 	if (killed) {
-		add(cl, CL_ERROR, false, run_name(cl), killed);
+		add(cl, KTAP_ERROR, false, run_name(cl), killed);
 		return;
 	}
 	if (end->code == 0) {
-		add(cl, CL_PASS, false, run_name(cl), "");
+		add(cl, KTAP_PASS, false, run_name(cl), "");
 	} else if (end->code == KSFT_SKIP) {
-		add(cl, CL_SKIP, false, run_name(cl),
+		add(cl, KTAP_SKIP, false, run_name(cl),
 		    cl->last_line[0] ? undiag(cl->last_line) :
 		    "skipped (exit status 4)");
 	} else {
@@ -572,7 +542,7 @@ static void exit_finish(struct classifier *cl, const struct cl_end *end,
 				 end->code);
 		else
 			snprintf(why, sizeof(why), "exit status %d", end->code);
-		add(cl, CL_FAIL, false, run_name(cl), why);
+		add(cl, KTAP_FAIL, false, run_name(cl), why);
 	}
 }
 
@@ -622,7 +592,7 @@ void cl_finish(struct classifier *cl, const struct cl_end *end)
 	case CL_NOT_RUN:
 	case CL_SKIPPED:
 		/* nothing ran: one result for the run */
-		add(cl, end->how == CL_SKIPPED ? CL_SKIP : CL_ERROR, false,
+		add(cl, end->how == CL_SKIPPED ? KTAP_SKIP : KTAP_ERROR, false,
 		    run_name(cl), end->why ? end->why : "not run");
 		return;
 	case CL_TIMEOUT:

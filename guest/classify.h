@@ -30,12 +30,7 @@ enum cl_format {
 	CL_FMT_EXIT,
 };
 
-enum cl_status {
-	CL_PASS,
-	CL_FAIL,
-	CL_SKIP,
-	CL_ERROR,
-};
+/* A result's status is KTAP's: enum ktap_status (tools/ktap.h). */
 
 /* How a run ended; code is the exit status or the signal number. */
 enum cl_how {
@@ -54,7 +49,7 @@ struct cl_end {
 };
 
 struct cl_result {
-	enum cl_status status;
+	enum ktap_status status;
 	bool timeout;		/* an error because the runner killed it */
 	char name[CL_NAME_MAX];
 	char reason[CL_REASON_MAX];
@@ -116,7 +111,6 @@ void cl_free(struct classifier *cl);
 
 /* "uffd", "tap", "exit" -> format; returns -1 if unknown. */
 int cl_parse_format(const char *s, enum cl_format *fmt);
-const char *cl_status_name(enum cl_status st);
 
 /*
  * Copy s into dst (size n) as a KTAP-safe single line: control characters

@@ -900,18 +900,18 @@ static void print_result(int num, const struct cl_result *res,
 
 	ktap_escape(name, sizeof(name), raw);
 	switch (res->status) {
-	case CL_PASS:
+	case KTAP_PASS:
 		out("    ok %d %s", num, name);
 		break;
-	case CL_SKIP:
+	case KTAP_SKIP:
 		out("    ok %d %s # SKIP%s%s", num, name, res->reason[0] ? " " : "",
 		    res->reason);
 		break;
-	case CL_FAIL:
+	case KTAP_FAIL:
 		out("    not ok %d %s%s%s", num, name, res->reason[0] ? " # " : "",
 		    res->reason);
 		break;
-	case CL_ERROR:
+	case KTAP_ERROR:
 		/* KTAP's one directive for a test without a verdict */
 		if (res->timeout)
 			out("    not ok %d %s # TIMEOUT %s", num, name, res->reason);
@@ -964,9 +964,9 @@ static void run_suite(int num, size_t first, size_t last)
 				snprintf(name, sizeof(name), "%s", res->name);
 			print_result((int)nseen, res, name);
 
-			if (res->status == CL_FAIL || res->status == CL_ERROR)
+			if (res->status == KTAP_FAIL || res->status == KTAP_ERROR)
 				bad = true;
-			if (res->status != CL_SKIP)
+			if (res->status != KTAP_SKIP)
 				all_skip = false;
 			else if (!skip_reason && res->reason[0])
 				skip_reason = res->reason;

@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	cl_finish(&cl, &end);
 
 	for (i = 0; i < cl.nres; i++) {
-		printf("%s %s", cl_status_name(cl.res[i].status), cl.res[i].name);
+		printf("%s %s", ktap_status_name(cl.res[i].status), cl.res[i].name);
 		if (cl.res[i].reason[0])
 			printf(" [%s]", cl.res[i].reason);
 		printf("\n");
