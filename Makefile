@@ -1,15 +1,16 @@
-# ptemark: uffd-wp across architectures, on Debian's Linux 6.12.
+# ptemark: uffd-wp across architectures, on Debian's Linux 6.12 and 7.3.
 #
-#   make matrix   build, boot and test every arch; results/ holds the outcome
+#   make matrix   build, boot and test every arch on every base; results/
+#                 holds the outcome (results/<base>/ each base's)
 #   make check    the project's own tests, then the matrix against each
-#                 arch's declared expectations (arch-*/expect)
+#                 arch's declared expectations (arch-*/expect.<base>)
 #   make layout   each arch's PTE bit maps, text and results/layout/*.svg
-#   make bench    uffd-wp vs mprotect cost per arch; results/bench.json
+#   make bench    uffd-wp vs mprotect cost per arch; results/<base>/bench.json
 #   make mutants  put each known bug back, check the suites catch it
-#                 [MUTANTS="name..."]; results/mutants.json
-#   make refresh  regenerate the project's patches against the current base
+#                 [MUTANTS="name..."]; results/<base>/mutants.json
+#   make refresh  regenerate the project's patches against each base's source
 #
-# Options: ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
+# Options: BASE="6.12 7.3"  ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
 #          KERNEL_SRC=<dir|.tar.xz>  KERNEL_PKG_VERSION=<Debian version>
 #          GUEST_TIMEOUT=<s>  GUEST_SUITES="regress ..."  JOBS=<n>
 #          MATRIX_JOBS=<n>  PTEMARK_CCACHE=1  (see README.md)
@@ -20,8 +21,19 @@ BUILD    ?= $(TOP)/build
 RESULTS  ?= $(TOP)/results
 ALL_ARCHES := $(shell sed -n 's/^ARCH_NAME=//p' arch-*/arch.conf)
 ARCHES   ?= $(ALL_ARCHES)
+# Kernel bases: generic/bases/<base>.conf. Both by default: a uffd-wp change
+# has to hold on the LTS that distributions ship and on mainline, where it
+# is posted (README.md).
+ALL_BASES := $(shell ls generic/bases | sed -n 's/\.conf$$//p' | sort -V)
+BASE     ?= $(ALL_BASES)
 REPORT   := $(BUILD)/tools/report
-EXPECT   := $(foreach a,$(ARCHES),--expect $(a)=$(dir $(shell grep -lx 'ARCH_NAME=$(a)' arch-*/arch.conf))expect)
+# A cell is one arch on one base, "<arch>@<base>" in target names and
+# "<base>/<arch>" for the report; bases one after the other.
+CELLS    := $(foreach b,$(BASE),$(addsuffix @$(b),$(ARCHES)))
+cell_arch = $(firstword $(subst @, ,$(1)))
+cell_base = $(lastword $(subst @, ,$(1)))
+REPORT_CELLS := $(foreach c,$(CELLS),$(call cell_base,$(c))/$(call cell_arch,$(c)))
+EXPECT   := $(foreach c,$(CELLS),--expect $(call cell_base,$(c))/$(call cell_arch,$(c))=$(dir $(shell grep -lx 'ARCH_NAME=$(call cell_arch,$(c))' arch-*/arch.conf))expect.$(call cell_base,$(c)))
 
 # Progress lines count seconds from the start of the top make (the sub-make
 # that runs the arches keeps it).
@@ -29,24 +41,28 @@ ifeq ($(MAKELEVEL),0)
 PTEMARK_T0 := $(shell date +%s)
 endif
 export PTEMARK_T0
-export BUILD RESULTS PATCHES TESTS KERNEL_SRC KERNEL_PKG_VERSION RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES PTEMARK_CCACHE
+export BUILD RESULTS REPORT PATCHES TESTS KERNEL_SRC KERNEL_PKG_VERSION RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES PTEMARK_CCACHE
 
 .PHONY: all layout zerocost matrix check matrix-run test-host packages setup clean distclean help mutants FORCE
 
 all: help
 
 help:
-	@sed -n '2,14s/^# \{0,1\}//p' Makefile
+	@sed -n '2,16s/^# \{0,1\}//p' Makefile
 
 # Debian's packages first: the host tests need the cross compilers and
 # qemu-user too. Then the kernel source, for the matrix.
 packages:
 	@unknown="$(filter-out $(ALL_ARCHES),$(ARCHES))"; \
 	 [ -z "$$unknown" ] || { echo "ptemark: error: unknown arch '$$unknown' (known: $(ALL_ARCHES))" >&2; exit 2; }
-	@scripts/setup.sh $(ARCHES)
+	@unknown="$(filter-out $(ALL_BASES),$(BASE))"; \
+	 [ -n "$(strip $(BASE))" ] && [ -z "$$unknown" ] || { echo "ptemark: error: unknown base '$$unknown' (known: $(ALL_BASES))" >&2; exit 2; }
+	@[ -z "$(KERNEL_SRC)$(KERNEL_PKG_VERSION)" ] || [ $(words $(BASE)) = 1 ] || \
+	 { echo "ptemark: error: KERNEL_SRC and KERNEL_PKG_VERSION name one base's source: give one BASE= too" >&2; exit 2; }
+	@BASES="$(BASE)" scripts/setup.sh $(ARCHES)
 
 setup: packages
-	@scripts/source.sh
+	@for b in $(BASE); do BASE=$$b scripts/source.sh || exit 1; done
 
 $(REPORT): $(wildcard tools/report/*.c tools/report/*.h) tools/ktap.c tools/ktap.h
 	@mkdir -p $(dir $@)
@@ -70,47 +86,48 @@ MATRIX_JOBS ?= 2
 BUILD_NICE := $(if $(filter-out 1,$(MATRIX_JOBS)),nice -n 19)
 # A guest, a compile, a prep and two user phases at once.
 MAKE_JOBS := $(if $(filter-out 1,$(MATRIX_JOBS)),$(shell expr $(MATRIX_JOBS) + 3),1)
+ARCH_SH = env BASE=$(call cell_base,$*) scripts/arch.sh $(call cell_arch,$*)
 prep-%: setup FORCE
-	@$(BUILD_NICE) scripts/arch.sh $* prep || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
+	@$(BUILD_NICE) $(ARCH_SH) prep || echo "ptemark: $* did not build, see $(RESULTS)/$(call cell_base,$*)/$(call cell_arch,$*)/build.log"
 kernel-%: prep-% FORCE
-	@$(BUILD_NICE) scripts/arch.sh $* kernel || [ ! -f $(BUILD)/$*/prep.ready ] || echo "ptemark: $* did not build, see $(RESULTS)/$*/build.log"
+	@$(BUILD_NICE) $(ARCH_SH) kernel || [ ! -f $(BUILD)/$(call cell_base,$*)/$(call cell_arch,$*)/prep.ready ] || echo "ptemark: $* did not build, see $(RESULTS)/$(call cell_base,$*)/$(call cell_arch,$*)/build.log"
 user-%: prep-% FORCE
-	@$(BUILD_NICE) scripts/arch.sh $* user || true
+	@$(BUILD_NICE) $(ARCH_SH) user || true
 run-%: kernel-% user-% FORCE
-	@scripts/arch.sh $* run || true
+	@$(ARCH_SH) run || true
 
-# $(call chain,STEP,N): each arch's STEP waits for the arch N places before it.
-chain = $(foreach i,$(shell seq $(shell expr $(2) + 1) $(words $(ARCHES))),\
-	$(eval $(1)-$(word $(i),$(ARCHES)): | $(1)-$(word $(shell expr $(i) - $(2)),$(ARCHES))))
+# $(call chain,STEP,N): each cell's STEP waits for the cell N places before it.
+chain = $(foreach i,$(shell seq $(shell expr $(2) + 1) $(words $(CELLS))),\
+	$(eval $(1)-$(word $(i),$(CELLS)): | $(1)-$(word $(shell expr $(i) - $(2)),$(CELLS))))
 $(call chain,kernel,1)
 $(call chain,run,1)
 $(call chain,prep,2)
 
 matrix-run: setup
-	@$(MAKE) --no-print-directory -j$(MAKE_JOBS) $(addprefix run-,$(ARCHES))
+	@$(MAKE) --no-print-directory -j$(MAKE_JOBS) $(addprefix run-,$(CELLS))
 
 matrix: matrix-run $(REPORT)
-	@$(REPORT) $(RESULTS) $(ARCHES)
+	@$(REPORT) $(RESULTS) $(REPORT_CELLS)
 
 check: test-host matrix-run $(REPORT)
-	@$(REPORT) $(EXPECT) $(RESULTS) $(ARCHES)
+	@$(REPORT) $(EXPECT) $(RESULTS) $(REPORT_CELLS)
 
 # Known bugs put back one at a time (tests/mutants/), each built, booted and
 # run on every arch where it applies; not part of check (see README.md).
 mutants: setup $(REPORT)
-	@scripts/mutants.sh $(MUTANTS)
+	@rc=0; for b in $(BASE); do BASE=$$b scripts/mutants.sh $(MUTANTS) || rc=1; done; exit $$rc
 
 # uffd-wp's run-time cost against mprotect and soft-dirty in each arch's
 # guest, matrix speed and zero cost; never fails on a slow day (README.md).
 .PHONY: bench
 bench: setup
-	@scripts/bench.sh
+	@rc=0; for b in $(BASE); do BASE=$$b scripts/bench.sh || rc=1; done; exit $$rc
 
 # Regenerate the project's series against the current base, in place:
 # context and line numbers only (README.md, "When the base moves").
 .PHONY: refresh
 refresh: setup
-	@scripts/refresh.sh
+	@for b in $(BASE); do BASE=$$b scripts/refresh.sh || exit 1; done
 
 # Bit maps of every arch's present, swap and marker PTE (text + SVG).
 layout:
@@ -118,7 +135,7 @@ layout:
 
 # Instructions of the generic marker ops against hand-written ones, per arch.
 zerocost:
-	@scripts/zerocost.sh $(ARCHES)
+	@for b in $(BASE); do BASE=$$b RESULTS=$(RESULTS)/$$b scripts/zerocost.sh $(ARCHES) || exit 1; done
 
 # The project's own tests: fast, no kernel build.
 test-host: setup $(REPORT)

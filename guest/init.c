@@ -70,6 +70,7 @@ struct run {
 	enum cl_format fmt;
 	char **argv;
 	char err[CL_REASON_MAX];	/* set: not runnable, error result */
+	bool optional;			/* "?/bin/x": a skip when x is absent */
 	struct classifier cl;
 };
 
@@ -495,8 +496,10 @@ static void read_suites(void)
 			snprintf(r->err, sizeof(r->err), "out of memory");
 			continue;
 		}
+		/* Not every base's selftests have every program. */
+		r->optional = tok[4][0] == '?';
 		for (int i = 4; i < n; i++)
-			r->argv[i - 4] = strdup(tok[i]);
+			r->argv[i - 4] = strdup(tok[i] + (i == 4 && r->optional));
 	}
 	free(line);
 	fclose(f);
@@ -732,6 +735,14 @@ static void run_one(struct run *r)
 		end.how = CL_NOT_RUN;
 		end.why = r->err;
 		cl_finish(&r->cl, &end);
+		return;
+	}
+	if (r->optional && access(r->argv[0], X_OK)) {
+		end.how = CL_SKIPPED;
+		end.why = "not in this kernel's selftests";
+		cl_finish(&r->cl, &end);
+		out("    # ptemark: %s: skipped, %s is not in this kernel's selftests",
+		    r->name, r->argv[0]);
 		return;
 	}
 	if (!substitute(r->argv)) {

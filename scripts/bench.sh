@@ -5,26 +5,36 @@
 # results/bench.svg. Figures are compared within one run and never judged:
 # only a real error (a guest that does not boot or finish, a tracker that
 # finds the wrong pages) makes it fail.
-# Usage: scripts/bench.sh [ARCH_NAME...]   (default: $ARCHES, else every arch)
+# Usage: BASE=<base> scripts/bench.sh [ARCH_NAME...]
+#   (default: $ARCHES, else every arch; make bench runs it per base)
+#   BENCH_REF=<arch>      the arch the others' ratios are compared with
+#                         (default: the host's own arch when it is one of
+#                         them, else the first)
 #   BENCH_COLD=1          also measure a cold build of the whole matrix and a
 #                         rebuild of each arch after its patches change (20+ min)
 #   BENCH_TIMEOUT=<s>     limit for one bench guest (default 600)
 #   BENCH_HOST=0          leave out the native run on the host's kernel
-# Writes only results/bench* and build/bench/; each arch's kernel comes from
-# build/<arch>/ (make matrix ARCHES=<arch> builds it).
+# Writes only results/<base>/bench* and build/<base>/bench/; each arch's
+# kernel comes from build/<base>/<arch>/ (make matrix ARCHES=<arch> BASE=<base>
+# builds it).
 set -u
 . "$(dirname "$0")/lib.sh"
+load_base
 [ $# -gt 0 ] || set -- ${ARCHES:-$(all_arches)}
 for a in "$@"; do arch_dir "$a" >/dev/null || die "unknown arch '$a' (known: $(all_arches | tr '\n' ' '))"; done
-# A cold matrix runs in make's own order; the ratios in the base arch's first.
+# A cold matrix runs in make's own order; the ratios in the reference arch's first.
 matrix_order="$*"
-# x86_64 first: the others are compared with it
-set -- $(for a in "$@"; do [ "$a" = x86_64 ] && echo "$a"; done) \
-	$(for a in "$@"; do [ "$a" != x86_64 ] && echo "$a"; done)
+if [ -z "${BENCH_REF:-}" ]; then
+	BENCH_REF=$1
+	for a in "$@"; do [ "$a" = "$(uname -m)" ] && BENCH_REF=$a; done
+fi
+case " $* " in *" $BENCH_REF "*) ;; *) die "BENCH_REF=$BENCH_REF is not one of the arches benched ($*)" ;; esac
+set -- "$BENCH_REF" $(for a in "$@"; do [ "$a" != "$BENCH_REF" ] && echo "$a"; done)
 
 T=$PTEMARK_TOP/tests/bench
-B=$RESULTS/bench
-BB=$BUILD/bench
+R=$BASE_RESULTS
+B=$R/bench
+BB=$BASE_BUILD/bench
 DATA=$B/data.tsv
 mkdir -p "$B" "$BB"
 : >"$DATA"
@@ -141,6 +151,9 @@ bench_guest() {
 	# scripts/boot.sh as the matrix uses it, pointed at build/bench and
 	# results/bench, so the matrix's own files are never touched
 	rm -f "$B/$ARCH_NAME/console.log" "$B/$ARCH_NAME/run.meta"
+	# (boot.sh looks in BUILD/<base>/<arch> and writes RESULTS/<base>/<arch>.)
+	mkdir -p "$BB/$BASE" "$B/$BASE" "$B/$ARCH_NAME" && ln -sfn "../$ARCH_NAME" "$BB/$BASE/$ARCH_NAME" &&
+		ln -sfn "../$ARCH_NAME" "$B/$BASE/$ARCH_NAME"
 	BUILD=$BB RESULTS=$B GUEST_TIMEOUT=${BENCH_TIMEOUT:-600} "$PTEMARK_TOP/scripts/boot.sh" "$ARCH_NAME" ||
 		say "$ARCH_NAME" bench "boot.sh failed"
 	log=$B/$ARCH_NAME/console.log
@@ -226,10 +239,11 @@ else
 	say all bench "no-change rerun: make matrix ARCHES=\"$fresh\""
 	rm -rf "$B/rerun"
 	mkdir -p "$B/rerun"
-	for a in $fresh; do cp -r "$RESULTS/$a" "$B/rerun/$a"; done
+	mkdir -p "$B/rerun/$BASE"
+	for a in $fresh; do cp -r "$R/$a" "$B/rerun/$BASE/$a"; done
 	t0=$(date +%s.%N)
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$PTEMARK_TOP" --no-print-directory \
-		matrix ARCHES="$fresh" RESULTS="$B/rerun" >"$B/rerun.log" 2>&1
+		matrix ARCHES="$fresh" BASE="$BASE" RESULTS="$B/rerun" >"$B/rerun.log" 2>&1
 	rc=$?
 	t1=$(date +%s.%N)
 	secs=$(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')
@@ -262,7 +276,7 @@ if [ -n "${BENCH_COLD:-}" ]; then
 		e=$1
 		shift
 		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u PTEMARK_TOP "$e" make -C "$snap" \
-			--no-print-directory matrix ARCHES="$*" BUILD="$cb" RESULTS="$cr"
+			--no-print-directory matrix ARCHES="$*" BASE="$BASE" BUILD="$cb" RESULTS="$cr"
 	}
 	t0=$(date +%s)
 	# shellcheck disable=SC2086
@@ -270,7 +284,7 @@ if [ -n "${BENCH_COLD:-}" ]; then
 	rc=$?
 	# the cold compile times, before the rerun below rewrites build.seconds
 	for a in "$@"; do
-		printf 'cold\t%s\t-\tbuild_seconds\t%s\n' "$a" "$(cat "$cb/$a/build.seconds" 2>/dev/null)"
+		printf 'cold\t%s\t-\tbuild_seconds\t%s\n' "$a" "$(cat "$cb/$BASE/$a/build.seconds" 2>/dev/null)"
 	done >>"$COLD.new"
 	printf 'cold\tall\t-\t%s\t%s\n' seconds "$(($(date +%s) - t0))" arches "$matrix_order" at "$now" \
 		exit "$rc" tree "${tree:-unknown}" >>"$COLD.new"
@@ -285,13 +299,13 @@ if [ -n "${BENCH_COLD:-}" ]; then
 	for a in "$@"; do
 		load_arch "$a"
 		printf 'cold\t%s\t-\tsuites_seconds\t%s\n' "$a" \
-			"$(sed -n 's/^run_seconds=//p' "$cr/$a/meta" 2>/dev/null)" >>"$COLD.new"
+			"$(sed -n 's/^run_seconds=//p' "$cr/$BASE/$a/meta" 2>/dev/null)" >>"$COLD.new"
 		# as if its patches changed: the inputs hash no longer matches, so
 		# the tree is relinked, re-patched and the patched files rebuilt
-		[ -f "$cb/$a/kernel.inputs" ] || continue
+		[ -f "$cb/$BASE/$a/kernel.inputs" ] || continue
 		# prep.inputs too: else the prep is kept and the compile finds nothing to do
-		echo changed >"$cb/$a/kernel.inputs"
-		echo changed >"$cb/$a/prep.inputs"
+		echo changed >"$cb/$BASE/$a/kernel.inputs"
+		echo changed >"$cb/$BASE/$a/prep.inputs"
 		t0=$(date +%s)
 		env -u PTEMARK_TOP BUILD="$cb" RESULTS="$cr" "$snap/scripts/arch.sh" "$a" >>"$B/cold.log" 2>&1
 		printf 'cold\t%s\t-\t%s\t%s\n' "$a" patch_rebuild_seconds "$(($(date +%s) - t0))" >>"$COLD.new"
@@ -326,7 +340,7 @@ awk '
 
 # ---- 4. the table, bench.json, bench.svg -------------------------------------
 
-awk -F '\t' -v svg="$RESULTS/bench.svg" -v derived="$B/derived.tsv" -f "$T/report.awk" "$DATA" ||
+awk -F '\t' -v svg="$R/bench.svg" -v derived="$B/derived.tsv" -v ref="$BENCH_REF" -f "$T/report.awk" "$DATA" ||
 	die "tests/bench/report.awk failed on $DATA"
 cat "$DATA" "$B/derived.tsv" | jq -Rn --arg date "$(date -u '+%FT%TZ')" '
 	def val($k): if ($k | test("^(kernel|kernel_inputs|uffd_api_features|reason|status|note|rerun_note|source|skipped|arches|tree)$"))
@@ -334,11 +348,11 @@ cat "$DATA" "$B/derived.tsv" | jq -Rn --arg date "$(date -u '+%FT%TZ')" '
 	reduce (inputs | split("\t")) as $r ({ generated: $date };
 		if $r[2] == "-" then setpath([$r[0], $r[1], $r[3]]; $r[4] | val($r[3]))
 		else setpath([$r[0], $r[1], $r[2], $r[3]]; $r[4] | val($r[3])) end)' \
-	>"$RESULTS/bench.json" || die "jq could not write $RESULTS/bench.json"
+	>"$R/bench.json" || die "jq could not write $R/bench.json"
 echo
 echo "Zero cost: instructions per marker op, from each kernel's mm/pte_marker_cost.o (scripts/zerocost.sh)"
 cat "$B/zerocost.txt"
-say all bench "results/bench.json, results/bench.svg, logs in results/bench/"
+say all bench "${R#"$PTEMARK_TOP"/}/bench.json, bench.svg, logs in ${B#"$PTEMARK_TOP"/}/"
 bad=$(awk -F '\t' '$1 == "fig" && $4 == "result" && $5 == "fail" { printf " %s/%s", $2, $3 }' "$DATA")
 [ -z "$bad" ] || die "figures failed (a syscall or a tracker's correctness check):$bad; see results/bench/<arch>/console.log"
 [ "$errors" -eq 0 ] || die "$errors bench guest(s) did not run (see above)"

@@ -18,6 +18,7 @@ mkdir -p "$OUT/extra"
 # Nothing to do when the init, the suites and the extra tests are unchanged:
 # an identical initramfs lets scripts/arch.sh reuse the last results.
 [ -z "${TESTS:-}" ] || [ -d "$TESTS" ] || die "TESTS=$TESTS is not a directory"
+TESTS=$(user_dir "${TESTS:-}")	# its <base>/ when it has one
 
 # Every file under DIR, named and in full: a header a test includes counts
 # as much as the test.

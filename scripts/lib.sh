@@ -57,12 +57,44 @@ load_arch() {
 	unset $ARCH_KEYS_OPTIONAL
 	# shellcheck disable=SC1090
 	. "$_conf"
-	OUT=$BUILD/$ARCH_NAME
-	RES=$RESULTS/$ARCH_NAME
+	load_base
+	OUT=$BASE_BUILD/$ARCH_NAME
+	RES=$BASE_RESULTS/$ARCH_NAME
 }
 
-# The Debian package the kernel source comes from.
-KERNEL_PKG=${KERNEL_PKG:-linux-source-6.12}
+# user_dir DIR: a user's PATCHES= or TESTS= directory for $BASE: DIR/<base>
+# when it has one, else DIR itself (empty when DIR is).
+user_dir() {
+	if [ -n "$1" ] && [ -d "$1/$BASE" ]; then
+		echo "$1/$BASE"
+	else
+		echo "$1"
+	fi
+}
+
+# Every base, in order: generic/bases/<base>.conf.
+all_bases() {
+	ls "$PTEMARK_TOP"/generic/bases/*.conf | sed 's|.*/||; s|\.conf$||' | sort -V
+}
+
+# Load the base named by $BASE (one of all_bases): KERNEL_PKG, the package
+# the source comes from, and APT_SOURCE, the suite that has it when the
+# machine's own apt sources do not ("trixie-backports main"). Everything
+# built or found for a base lives in build/<base>/ and results/<base>/.
+BASE_KEYS="KERNEL_PKG APT_SOURCE"
+load_base() {
+	[ -n "${BASE:-}" ] || die "BASE is not set (one of: $(all_bases | tr '\n' ' '); make sets it)"
+	case $BASE in *[!0-9A-Za-z._-]*) die "BASE='$BASE': one base here (known: $(all_bases | tr '\n' ' '))" ;; esac
+	_conf=$PTEMARK_TOP/generic/bases/$BASE.conf
+	[ -f "$_conf" ] || die "unknown base '$BASE' (known: $(all_bases | tr '\n' ' '))"
+	# shellcheck disable=SC2086
+	unset $BASE_KEYS
+	# shellcheck disable=SC1090
+	. "$_conf"
+	[ -n "${KERNEL_PKG:-}" ] || die "$_conf: KERNEL_PKG is missing"
+	BASE_BUILD=$BUILD/$BASE
+	BASE_RESULTS=$RESULTS/$BASE
+}
 
 # The pristine tree: KERNEL_SRC when it is a directory, else the tarball
 # (Debian's, or KERNEL_SRC's) extracted once by source.sh.
@@ -70,19 +102,19 @@ kernel_src() {
 	if [ -n "${KERNEL_SRC:-}" ] && [ -d "$KERNEL_SRC" ]; then
 		(cd "$KERNEL_SRC" && pwd -P)
 	else
-		echo "$BUILD/src/$KERNEL_PKG"
+		echo "$BASE_BUILD/src/$KERNEL_PKG"
 	fi
 }
 
 # What source.sh resolved: "key=value" lines (kernel_pkg, kernel_source)
 # that name the exact source; results and input hashes include it.
 source_id() {
-	echo "$BUILD/src/source.id"
+	echo "$BASE_BUILD/src/source.id"
 }
 
 # The pristine tree's uapi headers, made once by source.sh (kbuild's obj dir).
 uapi_seed() {
-	echo "$BUILD/src/uapi"
+	echo "$BASE_BUILD/src/uapi"
 }
 
 kernel_version() {

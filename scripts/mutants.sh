@@ -18,8 +18,8 @@
 # must then fail to build or fail. It applies where a patch does, or where
 # its "Applies-if: EXPR" holds (#if EXPR on the arch's encoding.h).
 #
-# Per arch, a separate tree $BUILD/mutants/<arch> is built first without a
-# mutant (the baseline, results/mutants/baseline/) and then once per
+# Per arch, a separate tree build/<base>/mutants/<base>/<arch> is built
+# first without a mutant (the baseline, results/<base>/mutants/baseline/) and then once per
 # mutant with PATCHES=<that mutant>; ccache (PTEMARK_CCACHE=1 unless set)
 # keeps those rebuilds short: going back to the baseline hits the cache.
 # caught: the build stops on a compile-time contract check (BUILD_BUG_ON,
@@ -31,12 +31,13 @@
 # in error.
 set -u
 . "$(dirname "$0")/lib.sh"
+load_base
 
 M=$PTEMARK_TOP/tests/mutants
-MB=$BUILD/mutants
-MR=$RESULTS/mutants
-REPORT=$BUILD/tools/report
-JSON=$RESULTS/mutants.json
+MB=$BASE_BUILD/mutants
+MR=$BASE_RESULTS/mutants
+REPORT=${REPORT:-$BUILD/tools/report}
+JSON=$BASE_RESULTS/mutants.json
 export GUEST_SUITES="${GUEST_SUITES:-regress soft-dirty}"
 USER_TIMEOUT=${GUEST_TIMEOUT:-}
 unset PATCHES RERUN
@@ -121,7 +122,8 @@ field_of() {	# field_of matrix.json key: a field of the one arch ("" when null)
 
 # Build, boot and report one arch into $2 (a results dir), with PATCHES=$3.
 run_arch() {	# arch results-dir [patch-dir]
-	mkdir -p "$2"
+	# arch.sh writes to RESULTS/<base>/<arch>: here, $2/<arch>.
+	mkdir -p "$2/$1" "$2/$BASE" && ln -sfn "../$1" "$2/$BASE/$1"
 	(
 		export BUILD="$MB" RESULTS="$2"
 		[ -n "${3:-}" ] && export PATCHES="$3"
@@ -353,8 +355,9 @@ done
 
 tried=
 mkdir -p "$MR" "$MB"
-# the same extracted Debian tree: kernel.sh links it from $BUILD/src
-[ -e "$MB/src" ] || ln -s "$BUILD/src" "$MB/src" || die "cannot link $BUILD/src into $MB"
+# the same extracted Debian tree: kernel.sh links it from build/<base>/src
+mkdir -p "$MB/$BASE"
+[ -e "$MB/$BASE/src" ] || ln -s "$BASE_BUILD/src" "$MB/$BASE/src" || die "cannot link $BASE_BUILD/src into $MB/$BASE"
 for arch in $arches; do
 	need_guest=0
 	for mut in $mutants; do

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Regenerate every patch of the project's series (generic/, arch-*/,
-# tests/kunit/) against the current base, in place. A patch keeps its
+# Regenerate every patch of the project's series for $BASE
+# (generic/patches/<base>, arch-*/patches/<base>, tests/kunit/<base>)
+# against that base's current source, in place. A patch keeps its
 # header (author, date, message, diffstat), its place in the series and
 # its changes; only the diff's context, line numbers and index lines are
 # made anew. Each patch is applied as the matrix applies it (git apply,
@@ -11,10 +12,11 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$PTEMARK_TOP/scripts/series.sh"
+load_base
 unset PATCHES	# the user's series is theirs to refresh
 SRC=$(kernel_src)
 [ -f "$SRC/Makefile" ] || die "kernel source missing at $SRC (run scripts/source.sh)"
-W=$BUILD/refresh
+W=$BASE_BUILD/refresh
 rm -rf "$W" && mkdir -p "$W/new"
 LOG=$W/refresh.log
 : >"$LOG"

@@ -15,14 +15,21 @@ LOG=$OUT/selftests.log
 mkdir -p "$BIN"
 
 CC="ccache ${CROSS_COMPILE}gcc"
-CFLAGS="-Wall -O2 -static -U_FORTIFY_SOURCE -I $SRC -isystem $OUT/headers/include -isystem $SRC/tools/include/uapi"
+# As the selftests' lib.mk builds them (7.3 relies on its -D_GNU_SOURCE=).
+CFLAGS="-Wall -O2 -static -U_FORTIFY_SOURCE -D_GNU_SOURCE= -I $SRC -I $SRC/tools/testing/selftests -isystem $OUT/headers/include -isystem $SRC/tools/include/uapi"
 LIBS="-lrt -lpthread -lm"
 
-# name: sources, as upstream's mm/Makefile links them.
-PROGS="uffd-unit-tests:uffd-unit-tests.c,uffd-common.c
-uffd-stress:uffd-stress.c,uffd-common.c
-pagemap_ioctl:pagemap_ioctl.c
-soft-dirty:soft-dirty.c"
+# The uffd-wp suites of every base; a base whose tree lacks one (6.12 has
+# no uffd-wp-mremap) does not build it, and the guest reports it missing.
+# Each is linked as the tree's own mm/Makefile says: its common sources
+# ("$(TEST_GEN_PROGS): ...") and its own ("$(OUTPUT)/<name>: ...").
+SUITES="uffd-unit-tests uffd-stress pagemap_ioctl soft-dirty uffd-wp-mremap"
+common=$(sed -n 's/^\$(TEST_GEN_PROGS): *//p' "$MM/Makefile" | head -n 1)
+PROGS=$(for name in $SUITES; do
+	[ -f "$MM/$name.c" ] || continue
+	own=$(sed -n "s|^\\\$(OUTPUT)/$name: *||p" "$MM/Makefile" | head -n 1)
+	echo "$name:$name.c $own $common"
+done)
 
 REGRESS=$PTEMARK_TOP/tests/regress
 inputs=$( { cat "$OUT/prep.inputs" 2>/dev/null; echo "$CC $CFLAGS $LIBS $PROGS"; cat "$0";
@@ -32,8 +39,8 @@ if [ "$(cat "$BIN/.inputs" 2>/dev/null)" = "$inputs" ]; then
 fi
 say "$ARCH_NAME" selftests "cross-compiling $(echo "$PROGS" | cut -d: -f1 | tr '\n' ' ')"
 : >"$LOG"
-echo "$PROGS" | while IFS=: read -r name srcs; do
-	files=$(echo "$srcs,vm_util.c,thp_settings.c" | tr ',' ' ')
+rm -f "$BIN"/*
+echo "$PROGS" | while IFS=: read -r name files; do
 	(cd "$MM" && $CC $CFLAGS -o "$BIN/$name" $files $LIBS) >>"$LOG" 2>&1 ||
 		{ echo "FAILED: $name" >>"$LOG"; exit 1; }
 done || die "$ARCH_NAME: selftest build failed, see $LOG: $(grep -m1 error: "$LOG")"

@@ -2,14 +2,17 @@
 # refresh.sh after lib.sh and load_arch.
 # shellcheck shell=sh
 
-# The series for the loaded arch, in order, one "ORIGIN PATH" a line:
-# project (generic/, arch-*/, tests/kunit/) or user (PATCHES=).
+# The series for the loaded arch on $BASE, in order, one "ORIGIN PATH" a
+# line: project (generic/patches/<base>, arch-*/patches/<base>,
+# tests/kunit/<base>) or user (PATCHES=; its <base>/ subdirectory when it
+# has one, so that one PATCHES= serves several bases).
 series_list() {
-	for d in "$PTEMARK_TOP/generic/patches" "$ARCH_DIR/patches" "$PTEMARK_TOP/tests/kunit"; do
+	for d in "$PTEMARK_TOP/generic/patches/$BASE" "$ARCH_DIR/patches/$BASE" "$PTEMARK_TOP/tests/kunit/$BASE"; do
 		[ -d "$d" ] && ls "$d"/*.patch 2>/dev/null | sort | sed 's/^/project /'
 	done
-	if [ -n "${PATCHES:-}" ] && [ -d "$PATCHES" ]; then
-		ls "$PATCHES"/*.patch 2>/dev/null | sort | sed 's/^/user /'
+	_u=$(user_dir "${PATCHES:-}")
+	if [ -n "$_u" ]; then
+		ls "$_u"/*.patch 2>/dev/null | sort | sed 's/^/user /'
 	fi
 }
 

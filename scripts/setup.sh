@@ -1,14 +1,20 @@
 #!/bin/sh
 # Install what the matrix needs from Debian's archive, for the given arches.
-# Usage: scripts/setup.sh ARCH_NAME...   (fast no-op when all is installed)
+# Usage: BASES="<base>..." scripts/setup.sh ARCH_NAME...
+# (fast no-op when all is installed)
 set -u
 . "$(dirname "$0")/lib.sh"
 
 pkgs="make gcc libc6-dev ccache flex bison bc libelf-dev libssl-dev cpio xz-utils lz4 rsync
 	kmod jq git patch qemu-user-static python3-jsonschema"
-# The kernel source: Debian's package, unless the user names another
-# (scripts/source.sh fetches a KERNEL_PKG_VERSION itself).
-[ -z "${KERNEL_SRC:-}" ] && [ -z "${KERNEL_PKG_VERSION:-}" ] && pkgs="$pkgs $KERNEL_PKG"
+# The kernel source: each base's Debian package, unless the user names
+# another (scripts/source.sh fetches a KERNEL_PKG_VERSION itself, and a
+# package from another suite, APT_SOURCE).
+for BASE in ${BASES:-}; do
+	load_base
+	[ -z "${KERNEL_SRC:-}" ] && [ -z "${KERNEL_PKG_VERSION:-}" ] && [ -z "${APT_SOURCE:-}" ] &&
+		pkgs="$pkgs $KERNEL_PKG"
+done
 for a in "$@"; do
 	load_arch "$a"
 	pkgs="$pkgs $APT_PACKAGES"

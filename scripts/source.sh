@@ -6,15 +6,20 @@
 #   KERNEL_SRC=<file.tar.xz>   a tarball of one, extracted into build/src
 #   KERNEL_PKG_VERSION=<ver>   that version of Debian's package, fetched
 #                              with apt-get download into build/pkg
-#   neither                    the installed package (scripts/setup.sh)
-# Writes build/src/source.id: kernel_pkg=<package version> (empty for
-# KERNEL_SRC) and kernel_source=<what was used>, for results and hashes.
+#   neither                    the installed package (scripts/setup.sh), or
+#                              for a base whose package Debian 12 lacks
+#                              (APT_SOURCE), the newest in that suite
+# The base is $BASE (generic/bases/<base>.conf); its tree goes to
+# build/<base>/src. Writes build/<base>/src/source.id: kernel_pkg=<package
+# version> (empty for KERNEL_SRC) and kernel_source=<what was used>, for
+# results and hashes.
 set -u
 . "$(dirname "$0")/lib.sh"
+load_base
 SRC=$(kernel_src)
 SEED=$(uapi_seed)
 ID=$(source_id)
-mkdir -p "$BUILD/src"
+mkdir -p "$BASE_BUILD/src"
 
 # A kernel tree has a top Makefile with VERSION, Kconfig, mm/ and arch/.
 is_kernel_tree() {
@@ -28,17 +33,45 @@ extract() {
 	stamp="$1 $(stat -c '%s %Y' "$1")"
 	[ -f "$SRC/.ptemark-extracted" ] && [ "$(cat "$SRC/.ptemark-extracted")" = "$stamp" ] && return 0
 	say all source "extracting $1"
-	rm -rf "$BUILD/src/.x" && mkdir -p "$BUILD/src/.x"
+	X=$BASE_BUILD/src/.x
+	rm -rf "$X" && mkdir -p "$X"
 	# Debian's tarball has 62 xz blocks: xz can decompress them in parallel
 	# (10.7 s serial, 8.9 s with two threads, here).
-	tar -C "$BUILD/src/.x" --use-compress-program="xz -T$(nproc)" -xf "$1" ||
+	tar -C "$X" --use-compress-program="xz -T$(nproc)" -xf "$1" ||
 		die "could not extract $1"
-	top=$(ls "$BUILD/src/.x")
-	[ "$(echo "$top" | wc -l)" = 1 ] && is_kernel_tree "$BUILD/src/.x/$top" ||
-		{ rm -rf "$BUILD/src/.x"; die "$1 is not a kernel tree (no top Makefile with VERSION, Kconfig, mm/ and arch/ in one top directory)"; }
-	rm -rf "$SRC" "$SEED" && mv "$BUILD/src/.x/$top" "$SRC" && rmdir "$BUILD/src/.x"
+	top=$(ls "$X")
+	[ "$(echo "$top" | wc -l)" = 1 ] && is_kernel_tree "$X/$top" ||
+		{ rm -rf "$X"; die "$1 is not a kernel tree (no top Makefile with VERSION, Kconfig, mm/ and arch/ in one top directory)"; }
+	rm -rf "$SRC" "$SEED" && mv "$X/$top" "$SRC" && rmdir "$X"
 	echo "$stamp" >"$SRC/.ptemark-extracted"
 	say all source "linux $(kernel_version)"
+}
+
+# apt for $APT_SOURCE without touching the machine's configuration: a
+# private sources list, lists and cache under build/apt/<suite>, the
+# archive's keyring and the mirror the machine's own sources name.
+APT_OPTS=
+if [ -n "${APT_SOURCE:-}" ]; then
+	A=$BUILD/apt/$(echo "$APT_SOURCE" | tr -c 'A-Za-z0-9.\n-' _)
+	mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		sed -n -e 's|^deb \(\[[^]]*\] \)\{0,1\}\(https\{0,1\}://[^ ]*/debian\)/\{0,1\} .*|\2|p' \
+			-e 's|^URIs: *\(https\{0,1\}://[^ ]*/debian\)/\{0,1\}$|\1|p' | head -n 1)
+	mkdir -p "$A/lists/partial" "$A/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror:-http://deb.debian.org/debian} $APT_SOURCE" >"$A/sources.list"
+	APT_OPTS="-o Dir::Etc::sourcelist=$A/sources.list -o Dir::Etc::sourceparts=- -o Dir::State::Lists=$A/lists
+		-o Dir::Cache=$A/cache -o Dir::State::status=/dev/null -o Debug::NoLocking=1"
+fi
+apt_q() {	# apt_q COMMAND ARGS...: apt-get/apt-cache with the base's sources
+	cmd=$1; shift
+	# shellcheck disable=SC2086
+	$cmd $APT_OPTS "$@"
+}
+apt_update() {
+	say all source "apt-get update${APT_SOURCE:+ of $APT_SOURCE (private lists in ${A#"$PTEMARK_TOP"/})}" >&2
+	apt_q apt-get update -qq >"$BUILD/apt-$BASE.log" 2>&1
+}
+versions() {
+	apt_q apt-cache madison "$KERNEL_PKG" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}'
 }
 
 # The package version asked for, fetched unless it is the installed one.
@@ -46,16 +79,16 @@ fetch_pkg() {
 	v=$1
 	d=$BUILD/pkg/$KERNEL_PKG/$v
 	if [ ! -f "$d/root/usr/src/$KERNEL_PKG.tar.xz" ]; then
-		have=$(apt-cache madison "$KERNEL_PKG" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}')
+		have=$(versions)
 		if ! echo "$have" | grep -qxF -- "$v"; then	# the lists may be old
-			apt-get update -qq >"$BUILD/apt.log" 2>&1
-			have=$(apt-cache madison "$KERNEL_PKG" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}')
+			apt_update
+			have=$(versions)
 		fi
 		echo "$have" | grep -qxF -- "$v" ||
 			die "KERNEL_PKG_VERSION=$v: the archive has no $KERNEL_PKG $v any more (it has: $(echo $have)); pick one of those, or run apt-get update"
 		say all source "fetching $KERNEL_PKG $v" >&2
 		rm -rf "$d" && mkdir -p "$d"
-		(cd "$d" && apt-get download -q "$KERNEL_PKG=$v") >"$d/download.log" 2>&1 &&
+		(cd "$d" && apt_q apt-get download -q "$KERNEL_PKG=$v") >"$d/download.log" 2>&1 &&
 			dpkg -x "$d"/*.deb "$d/root" && rm -f "$d"/*.deb ||
 			die "could not fetch $KERNEL_PKG $v (see $d/download.log)"
 	fi
@@ -82,6 +115,20 @@ if [ -n "${KERNEL_SRC:-}" ]; then
 	else
 		die "KERNEL_SRC=$KERNEL_SRC: no such directory or file"
 	fi
+elif [ -n "${APT_SOURCE:-}" ]; then
+	# The suite's newest; its lists are read again once a day, so that a
+	# no-change run needs no network.
+	v=${KERNEL_PKG_VERSION:-}
+	if [ -z "$v" ]; then
+		[ -n "$(find "$A/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null)" ] || apt_update ||
+			echo "ptemark: warning: apt-get update of $APT_SOURCE failed (see $BUILD/apt-$BASE.log); using the lists there are" >&2
+		v=$(versions | head -n 1)
+		[ -n "$v" ] || die "$APT_SOURCE has no $KERNEL_PKG (see $BUILD/apt-$BASE.log): the base has moved on? generic/bases/$BASE.conf and docs/PORTING.md"
+	fi
+	tar=$(fetch_pkg "$v") || exit 1
+	extract "$tar"
+	pkg="$KERNEL_PKG $v"
+	source="$tar ($APT_SOURCE)"
 elif [ -n "${KERNEL_PKG_VERSION:-}" ] && [ "$KERNEL_PKG_VERSION" != "$installed" ]; then
 	tar=$(fetch_pkg "$KERNEL_PKG_VERSION") || exit 1
 	extract "$tar"

@@ -149,17 +149,17 @@ END {
 	for (j = 1; j <= nfig; j++)
 		printf "  %-9s %s\n", figs[j], what[figs[j]]
 
-	# ---- against x86_64, and where uffd-wp is slower ----
+	# ---- against the reference arch (bench.sh's BENCH_REF), and where uffd-wp is slower ----
 	print ""
-	base = "x86_64"
+	base = ref
 	nbase = 0
 	for (j = 1; j <= nfig; j++)
 		if (has(base, figs[j]))
 			nbase++
 	if (!nbase) {
-		print "Against x86_64 (target: within 10%): no x86_64 figures in this run"
+		printf "Against %s (target: within 10%%): no %s figures in this run\n", base, base
 	} else {
-		print "Against x86_64 (target: each arch's ratio within 10% of x86_64's):"
+		printf "Against %s (target: each arch's ratio within 10%% of %s's):\n", base, base
 		nother = 0
 		for (n = 1; n <= narch; n++)
 			if (arches[n] != base && arches[n] != "host")
@@ -193,7 +193,7 @@ END {
 				line = line sprintf("; %s %.3f vs %.3f (%+.0f%%) %s", f, fig[a, f, "ratio"],
 						    fig[base, f, "ratio"], rel * 100, yes(within))
 				drec("compare", a, f, "ratio", fig[a, f, "ratio"])
-				drec("compare", a, f, "x86_64_ratio", fig[base, f, "ratio"])
+				drec("compare", a, f, "ref_ratio", fig[base, f, "ratio"])
 				drec("compare", a, f, "rel_pct", sprintf("%.1f", rel * 100))
 				drec("compare", a, f, "within_10pct", yes(within))
 			}
@@ -202,14 +202,14 @@ END {
 				printf "  %-8s fastest against fastest:%s\n", "", substr(best, 2)
 		}
 	}
-	# A base below 1: uffd-wp cheaper than what it replaces; README.md,
-	# Benchmarks, says how x86_64's wp_shmem was profiled.
+	# A base below 1: uffd-wp cheaper than what it replaces; docs/PERFORMANCE.md
+	# says how such a figure was profiled.
 	for (j = 1; j <= nfig; j++) {
 		f = figs[j]
 		if (nbase && nother && (f == "wp_anon" || f == "wp_shmem") && has(base, f) &&
 		    fig[base, f, "ratio"] < 1)
 			printf "  %s's %s is below 1 (%.3f)%s: the other arches are set against a base that TCG\n" \
-			       "  makes cheap (README.md, Benchmarks: a guest profile of x86_64's wp_shmem found the gap in\n" \
+			       "  makes cheap (docs/PERFORMANCE.md: a guest profile of such a figure found the gap in\n" \
 			       "  how TCG runs the same change_protection() loop)\n",
 			       base, f, fig[base, f, "ratio"],
 			       has("host", f) ? sprintf("; natively %.3f", fig["host", f, "ratio"]) : ""

@@ -102,7 +102,7 @@ fi
 
 # report NAME TSV: report.awk on TSV; $OUT/NAME.txt, NAME.svg, NAME-derived.tsv
 report() {
-	awk -F '\t' -v svg="$OUT/$1.svg" -v derived="$OUT/$1-derived.tsv" \
+	awk -F '\t' -v svg="$OUT/$1.svg" -v derived="$OUT/$1-derived.tsv" -v ref=x86_64 \
 		-f "$HERE/report.awk" "$2" >"$OUT/$1.txt" 2>&1
 }
 
@@ -145,8 +145,10 @@ fi
 # console: the guest's figures reach bench.json; a guest that panics, and
 # only that, makes it fail; an arch without a kernel is reported, not fatal.
 P=$OUT/proj
-rm -rf "$P" && mkdir -p "$P/arch-fake/patches" "$P/tests"
+rm -rf "$P" && mkdir -p "$P/arch-fake/patches" "$P/tests" "$P/generic/bases"
 cp -r "$TOP/scripts" "$TOP/guest" "$TOP/tools" "$P/"
+printf 'KERNEL_PKG=linux-source-6.12\nAPT_SOURCE=\n' >"$P/generic/bases/6.12.conf"
+export BASE=6.12
 cp -r "$HERE" "$P/tests/bench"
 cat >"$P/arch-fake/arch.conf" <<CONF
 ARCH_NAME=fake64
@@ -157,8 +159,10 @@ APT_PACKAGES=""
 QEMU_SYSTEM="sh $P/qemu.sh"
 CONSOLE=ttyFAKE
 CONF
-FB=$OUT/fakebuild FR=$OUT/fakeresults
-rm -rf "$FB" "$FR"
+FB0=$OUT/fakebuild FR0=$OUT/fakeresults
+rm -rf "$FB0" "$FR0"
+# The base's part of them: bench.sh's build/<base> and results/<base>.
+FB=$FB0/$BASE FR=$FR0/$BASE
 mkdir -p "$FB/fake64/obj/usr" "$FB/fake64/headers/include"
 : >"$FB/fake64/kernel.img"
 printf '#!/bin/sh\ncat "$3"\n' >"$FB/fake64/obj/usr/gen_init_cpio"
@@ -180,7 +184,7 @@ ok 1 bench # SKIP no uffd-wp
 ptemark-init: done
 LOG
 echo "cat $OUT/console.fake" >"$P/qemu.sh"
-if BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 >"$OUT/fake.out" 2>&1 &&
+if BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB0 RESULTS=$FR0 sh "$P/scripts/bench.sh" fake64 >"$OUT/fake.out" 2>&1 &&
 	jq -e '.guest.fake64.status == "ran" and .fig.fake64.dirty.result == "skip" and
 		.fig.fake64.dirty.soft_dirty_ns == 5000000 and .guest.fake64.boot_to_init_s == 0.5 and
 		(.fig.fake64.wp_anon.reason | test("lack PAGEFAULT_FLAG_WP"))' "$FR/bench.json" >/dev/null &&
@@ -190,7 +194,7 @@ else
 	not_ok "bench.sh on a fake guest (see $OUT/fake.out)"
 fi
 printf 'echo "ptemark-init: start uptime 0.50"\necho "Kernel panic - not syncing: test"\n' >"$P/qemu.sh"
-if ! BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 >"$OUT/panic.out" 2>&1 &&
+if ! BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB0 RESULTS=$FR0 sh "$P/scripts/bench.sh" fake64 >"$OUT/panic.out" 2>&1 &&
 	grep -q 'bench guest(s) did not run' "$OUT/panic.out" &&
 	jq -e '.guest.fake64.status | test("kernel panic")' "$FR/bench.json" >/dev/null; then
 	ok "bench.sh: a guest that panics fails the run, with the reason"
@@ -198,7 +202,7 @@ else
 	not_ok "bench.sh with a panicking guest (see $OUT/panic.out)"
 fi
 rm -f "$FB/fake64/kernel.img"
-if BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 >"$OUT/nokernel.out" 2>&1 &&
+if BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB0 RESULTS=$FR0 sh "$P/scripts/bench.sh" fake64 >"$OUT/nokernel.out" 2>&1 &&
 	grep -q 'run make matrix ARCHES=fake64 first' "$OUT/nokernel.out"; then
 	ok "bench.sh: an arch without a kernel is reported, not fatal"
 else
@@ -211,10 +215,10 @@ echo "cat $OUT/console.fake" >"$P/qemu.sh"
 : >"$FB/fake64/kernel.img"
 cat >"$P/Makefile" <<'MK'
 matrix:
-	@mkdir -p $(BUILD)/fake64 $(RESULTS)/fake64
-	@[ -f $(BUILD)/fake64/build.seconds ] && echo 0 >$(BUILD)/fake64/build.seconds || echo 42 >$(BUILD)/fake64/build.seconds
-	@echo abc >$(BUILD)/fake64/kernel.inputs
-	@echo run_seconds=7 >$(RESULTS)/fake64/meta
+	@mkdir -p $(BUILD)/$(BASE)/fake64 $(RESULTS)/$(BASE)/fake64
+	@[ -f $(BUILD)/$(BASE)/fake64/build.seconds ] && echo 0 >$(BUILD)/$(BASE)/fake64/build.seconds || echo 42 >$(BUILD)/$(BASE)/fake64/build.seconds
+	@echo abc >$(BUILD)/$(BASE)/fake64/kernel.inputs
+	@echo run_seconds=7 >$(RESULTS)/$(BASE)/fake64/meta
 	@echo "fake64 kernel up to date"
 	@echo "ccache_disable=$$CCACHE_DISABLE" >>$(RESULTS)/ccache.env
 	@echo "$(ARCHES)" >>$(RESULTS)/arches.env
@@ -225,12 +229,12 @@ mkdir -p "$P/arch-fakebase"
 sed 's/^ARCH_NAME=.*/ARCH_NAME=x86_64/' "$P/arch-fake/arch.conf" >"$P/arch-fakebase/arch.conf"
 # a rebuild "after its patches change" must redo the prep
 rm -f "$OUT/prep.redone"
-printf '#!/bin/sh\nsleep 1\n[ "$(cat "$BUILD/$1/prep.inputs" 2>/dev/null)" = changed ] && echo redone >%s\ntrue\n' \
+printf '#!/bin/sh\nsleep 1\n[ "$(cat "$BUILD/$BASE/$1/prep.inputs" 2>/dev/null)" = changed ] && echo redone >%s\ntrue\n' \
 	"$OUT/prep.redone" >"$P/scripts/arch.sh"
 mkdir -p "$FR/fake64"
 cp "$OUT/console.fake" "$FR/fake64/console.log"
 printf 'build_seconds=0\nrun_seconds=9\n' >"$FR/fake64/meta"
-if BENCH_COLD=1 BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 x86_64 \
+if BENCH_COLD=1 BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB0 RESULTS=$FR0 sh "$P/scripts/bench.sh" fake64 x86_64 \
 	>"$OUT/cold.out" 2>&1 &&
 	[ "$(head -n 1 "$FR/bench/cold/arches.env")" = "fake64 x86_64" ] &&
 	[ "$(cat "$OUT/prep.redone" 2>/dev/null)" = redone ] &&
@@ -242,7 +246,7 @@ if BENCH_COLD=1 BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts
 	grep -q '^Cold matrix (fake64 x86_64, ccache off): [0-9]* s, measured now' "$OUT/cold.out" &&
 	[ "$(cat "$FR/bench/cold/ccache.env" "$FR/bench/rerun/ccache.env" | tr '\n' ' ')" = \
 		"ccache_disable=1 ccache_disable= ccache_disable= " ] &&
-	BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB RESULTS=$FR sh "$P/scripts/bench.sh" fake64 >"$OUT/recorded.out" 2>&1 &&
+	BENCH_HOST=0 PTEMARK_TOP=$P BUILD=$FB0 RESULTS=$FR0 sh "$P/scripts/bench.sh" fake64 >"$OUT/recorded.out" 2>&1 &&
 	grep -q '^Cold matrix (fake64 x86_64, ccache off): [0-9]* s, recorded by BENCH_COLD=1 on 20' "$OUT/recorded.out"; then
 	ok "bench.sh: BENCH_COLD measures and records, later runs report it as recorded; rerun timed"
 else

@@ -17,8 +17,9 @@ check() {	# check "name" command...
 
 # A project copy with one fake arch whose machine is a script.
 P=$T/proj
-mkdir -p "$P/arch-fake/patches" "$P/generic/patches"
+mkdir -p "$P/arch-fake/patches/6.12" "$P/generic/patches/6.12" "$P/generic/bases"
 cp -r "$TOP/scripts" "$P/"
+printf 'KERNEL_PKG=linux-source-6.12\nAPT_SOURCE=\n' >"$P/generic/bases/6.12.conf"
 : >"$P/generic/ptemark.config"
 : >"$P/arch-fake/arch.config"
 cat >"$P/arch-fake/arch.conf" <<CONF
@@ -30,10 +31,12 @@ APT_PACKAGES=""
 QEMU_SYSTEM="sh $P/qemu.sh"
 CONSOLE=ttyFAKE
 CONF
-export PTEMARK_TOP="$P" BUILD="$T/build" RESULTS="$T/results"
-mkdir -p "$BUILD/fake64" "$BUILD/src/linux-source-6.12/mm" "$BUILD/src/linux-source-6.12/scripts/kconfig"
+export PTEMARK_TOP="$P" BUILD="$T/build" RESULTS="$T/results" BASE=6.12
+# One base's part of them, where the scripts put an arch's files.
+B=$BUILD/$BASE R=$RESULTS/$BASE
+mkdir -p "$B/fake64" "$B/src/linux-source-6.12/mm" "$B/src/linux-source-6.12/scripts/kconfig"
 # A fake kbuild: configuring and preparing work, the compile fails.
-cat >"$BUILD/src/linux-source-6.12/Makefile" <<'MK'
+cat >"$B/src/linux-source-6.12/Makefile" <<'MK'
 .DEFAULT_GOAL := all
 kernelversion:
 	@echo 6.12.99
@@ -49,15 +52,15 @@ $(O)/usr/include/%.h: $(CURDIR)/include/uapi/%.h
 all:
 	@echo "compiler: $(CC)"; echo "mm/fake.c:1:1: error: fake compile failure"; exit 1
 MK
-printf '#!/bin/sh\n' >"$BUILD/src/linux-source-6.12/scripts/kconfig/merge_config.sh"
-chmod +x "$BUILD/src/linux-source-6.12/scripts/kconfig/merge_config.sh"
+printf '#!/bin/sh\n' >"$B/src/linux-source-6.12/scripts/kconfig/merge_config.sh"
+chmod +x "$B/src/linux-source-6.12/scripts/kconfig/merge_config.sh"
 mkdir -p "$P/tests/kunit"
 : >"$P/tests/kunit/fake_kunit.c"
 : >"$P/generic/pte_marker_model.h"
 : >"$P/arch-fake/encoding.h"
-echo hello >"$BUILD/src/linux-source-6.12/file.c"
-: >"$BUILD/fake64/kernel.img"
-: >"$BUILD/fake64/initramfs.cpio"
+echo hello >"$B/src/linux-source-6.12/file.c"
+: >"$B/fake64/kernel.img"
+: >"$B/fake64/initramfs.cpio"
 
 # make exports every option, empty when unset; an arch.conf that assigned
 # one (GUEST_TIMEOUT) changed it for every arch loaded after it in the
@@ -117,27 +120,27 @@ diff --git a/file.c b/file.c
 PATCH
 check "a rejected patch fails the build and names the patch" sh -c "
 	! PATCHES=$T/bad sh $P/scripts/kernel.sh fake64 &&
-	grep -qx fail $BUILD/fake64/build.status &&
-	grep -q 'patch does not apply: 0001-bad.patch (\[PATCH\] mm: a patch that cannot apply): patch failed: file.c:1\$' $RESULTS/fake64/build.log &&
-	grep -qx hello $BUILD/src/linux-source-6.12/file.c"
+	grep -qx fail $B/fake64/build.status &&
+	grep -q 'patch does not apply: 0001-bad.patch (\[PATCH\] mm: a patch that cannot apply): patch failed: file.c:1\$' $R/fake64/build.log &&
+	grep -qx hello $B/src/linux-source-6.12/file.c"
 
 # A series that applies replaces only the patched file in the per-arch tree.
 mkdir -p "$T/good"
 sed -e 's/-goodbye/-hello/' "$T/bad/0001-bad.patch" >"$T/good/0001-good.patch"
 check "an applied patch leaves the pristine tree untouched" sh -c "
 	PATCHES=$T/good sh $P/scripts/kernel.sh fake64;
-	grep -qx world $BUILD/fake64/src/file.c && grep -qx hello $BUILD/src/linux-source-6.12/file.c"
+	grep -qx world $B/fake64/src/file.c && grep -qx hello $B/src/linux-source-6.12/file.c"
 
 # The shared uapi headers (source.sh) seed a first install: kbuild redoes
 # only what a patch touched, and asm/ stays the arch's own.
-S=$BUILD/src/linux-source-6.12
-mkdir -p "$S/include/uapi/linux" "$BUILD/src/uapi/usr/include/linux" "$BUILD/src/uapi/usr/include/asm" "$T/uapi"
+S=$B/src/linux-source-6.12
+mkdir -p "$S/include/uapi/linux" "$B/src/uapi/usr/include/linux" "$B/src/uapi/usr/include/asm" "$T/uapi"
 echo plain >"$S/include/uapi/linux/plain.h"
 echo old >"$S/include/uapi/linux/patched.h"
 touch -d 2024-01-01 "$S/include/uapi/linux/plain.h" "$S/include/uapi/linux/patched.h"
 touch "$S/.ptemark-extracted"
-cp "$S/include/uapi/linux/"*.h "$BUILD/src/uapi/usr/include/linux/"
-echo host >"$BUILD/src/uapi/usr/include/asm/host.h"
+cp "$S/include/uapi/linux/"*.h "$B/src/uapi/usr/include/linux/"
+echo host >"$B/src/uapi/usr/include/asm/host.h"
 cat >"$T/uapi/0001-uapi.patch" <<'PATCH'
 Subject: [PATCH] uapi: a changed header
 
@@ -148,19 +151,19 @@ Subject: [PATCH] uapi: a changed header
 +new
 PATCH
 check "a first header install starts from the shared seed, redoing what a patch touched" sh -c "
-	touch $BUILD/src/uapi/ready; rm -rf $BUILD/fake64/obj $BUILD/fake64/headers $BUILD/fake64/prep.inputs;
+	touch $B/src/uapi/ready; rm -rf $B/fake64/obj $B/fake64/headers $B/fake64/prep.inputs;
 	PATCHES=$T/uapi sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1 &&
-	grep -qx 'HDRINST linux/patched' $BUILD/fake64/prep.log && ! grep -q 'HDRINST linux/plain' $BUILD/fake64/prep.log &&
-	grep -qx new $BUILD/fake64/headers/include/linux/patched.h &&
-	grep -qx plain $BUILD/fake64/headers/include/linux/plain.h && [ ! -e $BUILD/fake64/headers/include/asm ]"
+	grep -qx 'HDRINST linux/patched' $B/fake64/prep.log && ! grep -q 'HDRINST linux/plain' $B/fake64/prep.log &&
+	grep -qx new $B/fake64/headers/include/linux/patched.h &&
+	grep -qx plain $B/fake64/headers/include/linux/plain.h && [ ! -e $B/fake64/headers/include/asm ]"
 check "without a seed every header is installed" sh -c "
-	rm -f $BUILD/src/uapi/ready; rm -rf $BUILD/fake64/obj $BUILD/fake64/headers $BUILD/fake64/prep.inputs;
+	rm -f $B/src/uapi/ready; rm -rf $B/fake64/obj $B/fake64/headers $B/fake64/prep.inputs;
 	PATCHES=$T/uapi sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1 &&
-	grep -qx 'HDRINST linux/plain' $BUILD/fake64/prep.log && grep -qx new $BUILD/fake64/headers/include/linux/patched.h"
-rm -rf "$S/include" "$BUILD/src/uapi" "$BUILD/fake64/obj"
+	grep -qx 'HDRINST linux/plain' $B/fake64/prep.log && grep -qx new $B/fake64/headers/include/linux/patched.h"
+rm -rf "$S/include" "$B/src/uapi" "$B/fake64/obj"
 
 # kernel.sh removed the image when the build failed; boot needs one again.
-: >"$BUILD/fake64/kernel.img"
+: >"$B/fake64/kernel.img"
 # A guest that hangs is killed at GUEST_TIMEOUT and what it printed is kept.
 cat >"$P/qemu.sh" <<'QEMU'
 echo "ptemark-init: start uptime 0.5"
@@ -169,59 +172,59 @@ sleep 30
 QEMU
 check "a hung guest is killed at GUEST_TIMEOUT, its output kept" sh -c "
 	GUEST_TIMEOUT=2 sh $P/scripts/boot.sh fake64 &&
-	grep -qx timed_out=1 $RESULTS/fake64/run.meta &&
-	grep -q 'still going' $RESULTS/fake64/console.log"
+	grep -qx timed_out=1 $R/fake64/run.meta &&
+	grep -q 'still going' $R/fake64/console.log"
 
 # A guest that finishes is not a timeout.
 printf 'echo "ptemark-init: start uptime 0.5"\necho "ptemark-init: done"\n' >"$P/qemu.sh"
 check "a finished guest is recorded as such" sh -c "
 	GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
-	grep -qx timed_out=0 $RESULTS/fake64/run.meta && grep -qx qemu_exit=0 $RESULTS/fake64/run.meta"
+	grep -qx timed_out=0 $R/fake64/run.meta && grep -qx qemu_exit=0 $R/fake64/run.meta"
 
 check "TESTS that is not a directory is refused, before anything is built" sh -c "
-	mkdir -p $BUILD/fake64/bin $BUILD/fake64/headers/include;
+	mkdir -p $B/fake64/bin $B/fake64/headers/include;
 	! TESTS=$T/nonexistent sh $P/scripts/initramfs.sh fake64 >$T/tests.out 2>&1 &&
 	grep -qx 'ptemark: error: TESTS=$T/nonexistent is not a directory' $T/tests.out"
 
 # The run phase never boots what a failed build phase left behind.
 printf 'echo booted >%s/booted\necho "ptemark-init: done"\n' "$T" >"$P/qemu.sh"
 check "a failed build phase is not followed by a boot" sh -c "
-	rm -f $T/booted; : >$BUILD/fake64/initramfs.cpio;
+	rm -f $T/booted; : >$B/fake64/initramfs.cpio;
 	! PATCHES=$T/bad sh $P/scripts/arch.sh fake64 build >/dev/null 2>&1 &&
 	! sh $P/scripts/arch.sh fake64 run >/dev/null 2>&1 &&
-	[ ! -e $T/booted ] && grep -qx build=fail $RESULTS/fake64/meta"
+	[ ! -e $T/booted ] && grep -qx build=fail $R/fake64/meta"
 # The same when the phases run one by one, as make matrix runs them: after
 # a failed prep neither the compile nor the selftests even start.
 check "a failed prep phase: no kernel phase, no user phase, no boot" sh -c "
-	rm -f $T/booted $BUILD/fake64/selftests.err; : >$BUILD/fake64/initramfs.cpio;
-	touch $BUILD/fake64/prep.ready $BUILD/fake64/kernel.ready $BUILD/fake64/user.ready;
+	rm -f $T/booted $B/fake64/selftests.err; : >$B/fake64/initramfs.cpio;
+	touch $B/fake64/prep.ready $B/fake64/kernel.ready $B/fake64/user.ready;
 	! PATCHES=$T/bad sh $P/scripts/arch.sh fake64 prep >/dev/null 2>&1 &&
-	[ ! -e $BUILD/fake64/prep.ready ] && [ ! -e $BUILD/fake64/kernel.ready ] &&
-	[ ! -e $BUILD/fake64/user.ready ] &&
+	[ ! -e $B/fake64/prep.ready ] && [ ! -e $B/fake64/kernel.ready ] &&
+	[ ! -e $B/fake64/user.ready ] &&
 	! sh $P/scripts/arch.sh fake64 kernel >$T/kernel.out 2>&1 && ! grep -q building $T/kernel.out &&
 	! sh $P/scripts/arch.sh fake64 user >/dev/null 2>&1 &&
-	[ ! -e $BUILD/fake64/selftests.err ] &&
+	[ ! -e $B/fake64/selftests.err ] &&
 	! sh $P/scripts/arch.sh fake64 run >/dev/null 2>&1 &&
-	[ ! -e $T/booted ] && grep -qx build=fail $RESULTS/fake64/meta"
+	[ ! -e $T/booted ] && grep -qx build=fail $R/fake64/meta"
 # A compile that fails after a good prep: the failure is named, the user
 # phase (which needs only the prep) still runs, and nothing boots.
 check "a failed compile: named in meta, user phase still runs, no boot" sh -c "
-	rm -rf $T/booted $BUILD/fake64/selftests.err $BUILD/fake64/headers;
+	rm -rf $T/booted $B/fake64/selftests.err $B/fake64/headers;
 	sh $P/scripts/arch.sh fake64 prep >/dev/null 2>&1 &&
-	[ -e $BUILD/fake64/prep.ready ] && [ -d $BUILD/fake64/headers/include ] &&
-	! sh $P/scripts/arch.sh fake64 kernel >/dev/null 2>&1 && [ ! -e $BUILD/fake64/kernel.ready ] &&
-	grep -qx build=fail $RESULTS/fake64/meta && grep -q 'build_reason=.*fake compile failure' $RESULTS/fake64/meta &&
-	{ sh $P/scripts/arch.sh fake64 user >/dev/null 2>&1; [ -e $BUILD/fake64/selftests.err ]; } &&
+	[ -e $B/fake64/prep.ready ] && [ -d $B/fake64/headers/include ] &&
+	! sh $P/scripts/arch.sh fake64 kernel >/dev/null 2>&1 && [ ! -e $B/fake64/kernel.ready ] &&
+	grep -qx build=fail $R/fake64/meta && grep -q 'build_reason=.*fake compile failure' $R/fake64/meta &&
+	{ sh $P/scripts/arch.sh fake64 user >/dev/null 2>&1; [ -e $B/fake64/selftests.err ]; } &&
 	! sh $P/scripts/arch.sh fake64 run >/dev/null 2>&1 && [ ! -e $T/booted ]"
 # A second compile after a good prep starts from the prep, not from a
 # fresh tree, and its log is the prep's plus its own, not the last one's.
 check "a compile after a prep reuses it and logs only its own try" sh -c "
 	! sh $P/scripts/kernel.sh fake64 >$T/again.out 2>&1 &&
 	! grep -q 'linking tree' $T/again.out &&
-	[ \$(grep -c 'fake compile failure' $RESULTS/fake64/build.log) -eq 2 ]"
+	[ \$(grep -c 'fake compile failure' $R/fake64/build.log) -eq 2 ]"
 
 # QEMU_PREPARE: an arch's script adds QEMU arguments; its failure is named.
-: >"$BUILD/fake64/kernel.img"
+: >"$B/fake64/kernel.img"
 cat >"$P/qemu.sh" <<QEMU
 echo "\$*" >$T/qemu.args
 echo "ptemark-init: done"
@@ -232,7 +235,7 @@ chmod +x "$P/arch-fake/prep-ok.sh" "$P/arch-fake/prep-bad.sh"
 check "QEMU_PREPARE's output reaches QEMU's command line" sh -c "
 	echo QEMU_PREPARE=prep-ok.sh >>$P/arch-fake/arch.conf &&
 	GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
-	grep -q -- '-dtb $BUILD/fake64/x.dtb' $T/qemu.args"
+	grep -q -- '-dtb $B/fake64/x.dtb' $T/qemu.args"
 check "a failing QEMU_PREPARE is an error that names it" sh -c "
 	sed -i 's/prep-ok.sh/prep-bad.sh/' $P/arch-fake/arch.conf &&
 	! GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 2>$T/prep.err &&
@@ -268,32 +271,60 @@ sed -i '/^KERNEL_CMDLINE=/d' "$P/arch-fake/arch.conf"
 
 # ccache costs a cold build 4% and gains only on a clean clone: opt-in.
 check "kernels compile without ccache unless PTEMARK_CCACHE=1" sh -c "
-	! sh $P/scripts/kernel.sh fake64 >/dev/null 2>&1 && grep -qx 'compiler: gcc' $RESULTS/fake64/build.log &&
+	! sh $P/scripts/kernel.sh fake64 >/dev/null 2>&1 && grep -qx 'compiler: gcc' $R/fake64/build.log &&
 	! PTEMARK_CCACHE=1 sh $P/scripts/kernel.sh fake64 >/dev/null 2>&1 &&
-	grep -qx 'compiler: ccache gcc' $RESULTS/fake64/build.log"
+	grep -qx 'compiler: ccache gcc' $R/fake64/build.log"
 
 # With MATRIX_JOBS=2 everything but the guest runs niced (the guest beside
 # it keeps its CPU); with 1 nothing is. make -n shows the recipes.
 check "MATRIX_JOBS=2 builds at nice 19 and boots at 0, MATRIX_JOBS=1 does not nice" sh -c "
-	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES=x86_64 run-x86_64 >$T/make-n2 &&
-	grep -q '^nice -n 19 scripts/arch.sh x86_64 prep' $T/make-n2 &&
-	grep -q '^nice -n 19 scripts/arch.sh x86_64 kernel' $T/make-n2 &&
-	grep -q '^nice -n 19 scripts/arch.sh x86_64 user' $T/make-n2 &&
-	grep -q '^scripts/arch.sh x86_64 run' $T/make-n2 &&
-	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES=x86_64 run-x86_64 >$T/make-n1 &&
-	grep -q '^scripts/arch.sh x86_64 kernel' $T/make-n1 && ! grep -q nice $T/make-n1"
+	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES=x86_64 BASE=6.12 run-x86_64@6.12 >$T/make-n2 &&
+	grep -q '^nice -n 19 env BASE=6.12 scripts/arch.sh x86_64 prep' $T/make-n2 &&
+	grep -q '^nice -n 19 env BASE=6.12 scripts/arch.sh x86_64 kernel' $T/make-n2 &&
+	grep -q '^nice -n 19 env BASE=6.12 scripts/arch.sh x86_64 user' $T/make-n2 &&
+	grep -q '^env BASE=6.12 scripts/arch.sh x86_64 run' $T/make-n2 &&
+	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES=x86_64 BASE=6.12 run-x86_64@6.12 >$T/make-n1 &&
+	grep -q '^env BASE=6.12 scripts/arch.sh x86_64 kernel' $T/make-n1 && ! grep -q nice $T/make-n1"
 
-# A compile waits only for the one before it; the user phase only for its
-# prep; a prep for the one two before it. make -p prints the rules make read.
-check "compiles chain, user phases and preps run ahead of them" sh -c "
-	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES='x86_64 arm64' matrix-run | grep -q -- '-j5 run-x86_64 run-arm64' &&
-	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES='x86_64 arm64' matrix-run | grep -q -- '-j1 run-x86_64 run-arm64' &&
-	make -p -n -C $TOP ARCHES='x86_64 arm64 s390x' run-s390x 2>/dev/null >$T/make-p &&
-	grep -q '^kernel-arm64: prep-arm64 .*| kernel-x86_64\$' $T/make-p &&
-	grep -q '^user-arm64: prep-arm64 FORCE\$' $T/make-p &&
-	grep -q '^prep-arm64: setup FORCE\$' $T/make-p &&
-	grep -q '^prep-s390x: setup FORCE | prep-x86_64\$' $T/make-p &&
-	grep -q '^run-arm64: kernel-arm64 user-arm64 FORCE | run-x86_64\$' $T/make-p"
+# A compile waits only for the one before it, across bases too; the user
+# phase only for its prep; a prep for the one two before it. make -p prints
+# the rules make read.
+check "compiles chain across bases, user phases and preps run ahead of them" sh -c "
+	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES='x86_64 arm64' BASE='6.12 7.3' matrix-run |
+		grep -q -- '-j5 run-x86_64@6.12 run-arm64@6.12 run-x86_64@7.3 run-arm64@7.3' &&
+	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES='x86_64 arm64' BASE=6.12 matrix-run | grep -q -- '-j1 run-x86_64@6.12 run-arm64@6.12\$' &&
+	make -p -n -C $TOP ARCHES='x86_64 arm64 s390x' BASE='6.12 7.3' run-s390x@6.12 2>/dev/null >$T/make-p &&
+	grep -q '^kernel-arm64@6.12: prep-arm64@6.12 .*| kernel-x86_64@6.12\$' $T/make-p &&
+	grep -q '^kernel-x86_64@7.3: .*| kernel-s390x@6.12\$' $T/make-p &&
+	grep -q '^user-arm64@6.12: prep-arm64@6.12 FORCE\$' $T/make-p &&
+	grep -q '^prep-arm64@6.12: setup FORCE\$' $T/make-p &&
+	grep -q '^prep-s390x@6.12: setup FORCE | prep-x86_64@6.12\$' $T/make-p &&
+	grep -q '^run-arm64@6.12: kernel-arm64@6.12 user-arm64@6.12 FORCE | run-x86_64@6.12\$' $T/make-p"
+
+check "make refuses an unknown BASE, and KERNEL_SRC with two bases" sh -c "
+	make -s -C $TOP setup BASE='6.12 5.4' 2>&1 | grep -q \"unknown base '5.4' (known: 6.12 7.3)\" &&
+	make -s -C $TOP setup BASE='6.12 7.3' KERNEL_SRC=/nonexistent 2>&1 | grep -q 'give one BASE= too'"
+
+check "each base has its own series, expectations and report cells" sh -c "
+	make -s -n -C $TOP ARCHES='x86_64 s390x' BASE='6.12 7.3' check >$T/make-check &&
+	grep -q -- '--expect 6.12/x86_64=arch-x86/expect.6.12 --expect 6.12/s390x=arch-s390/expect.6.12 --expect 7.3/x86_64=arch-x86/expect.7.3 --expect 7.3/s390x=arch-s390/expect.7.3 .* 6.12/x86_64 6.12/s390x 7.3/x86_64 7.3/s390x\$' $T/make-check &&
+	(export PTEMARK_TOP=$TOP BASE=7.3; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh; load_arch s390x;
+	 series_list) >$T/series.7.3 &&
+	! grep -q '/6.12/' $T/series.7.3 &&
+	(export PTEMARK_TOP=$TOP BASE=6.12; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh; load_arch s390x;
+	 series_list) >$T/series.6.12 &&
+	grep -q 'arch-s390/patches/6.12/0001-' $T/series.6.12 && ! grep -q '/7.3/' $T/series.6.12"
+
+mkdir -p "$T/userdir/7.3"
+: >"$T/userdir/7.3/0001-x.patch"
+: >"$T/userdir/0001-y.patch"
+check "PATCHES= with a <base>/ subdirectory serves that base, else the whole directory" sh -c "
+	(export PTEMARK_TOP=$TOP BASE=7.3 PATCHES=$T/userdir; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh;
+	 load_arch x86_64; series_list) | grep '^user' >$T/user.7.3 &&
+	[ \"\$(cat $T/user.7.3)\" = 'user $T/userdir/7.3/0001-x.patch' ] &&
+	(export PTEMARK_TOP=$TOP BASE=6.12 PATCHES=$T/userdir; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh;
+	 load_arch x86_64; series_list) | grep '^user' >$T/user.6.12 &&
+	[ \"\$(cat $T/user.6.12)\" = 'user $T/userdir/0001-y.patch' ]"
 
 # On a fresh machine the host tests need the cross compilers and
 # qemu-user that setup.sh installs: packages come before them.
@@ -301,7 +332,7 @@ first=$(sed -n 's/^ARCH_NAME=//p' "$TOP"/arch-*/arch.conf | head -n 1)
 check "make check and make test-host install packages before the host tests" sh -c "
 	for t in check test-host; do
 		make -s -n -C $TOP ARCHES=$first \$t >$T/make-\$t || exit 1
-		s=\$(grep -n '^scripts/setup.sh $first\$' $T/make-\$t | head -n 1 | cut -d: -f1)
+		s=\$(grep -n '^BASES=\".*\" scripts/setup.sh $first\$' $T/make-\$t | head -n 1 | cut -d: -f1)
 		h=\$(grep -n '^scripts/test-host.sh' $T/make-\$t | head -n 1 | cut -d: -f1)
 		[ -n \"\$s\" ] && [ -n \"\$h\" ] && [ \"\$s\" -lt \"\$h\" ] || exit 1
 	done"
@@ -312,7 +343,7 @@ check "make check and make test-host install packages before the host tests" sh 
 # fuzzed one clean again without touching its message.
 seq 1 9 | sed 's/^/line /' >"$S/ctx.c"
 sed -i 's/^line 3$/line 3, changed by a point release/' "$S/ctx.c"
-cat >"$P/generic/patches/0001-ctx.patch" <<'PATCH'
+cat >"$P/generic/patches/6.12/0001-ctx.patch" <<'PATCH'
 From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001
 From: A Developer <dev@example.org>
 Subject: [PATCH] mm: a patch made before the point release
@@ -340,52 +371,52 @@ index 1111111..2222222 100644
 2.39.5
 
 PATCH
-cp "$P/generic/patches/0001-ctx.patch" "$T/ctx.orig"
+cp "$P/generic/patches/6.12/0001-ctx.patch" "$T/ctx.orig"
 printf 'build pass,fail\nboot pass,fail,timeout,panic\ntest * * any\n' >"$T/expect.any"
 REPORT_BIN=$T/report
 gcc -O2 -I"$TOP/tools" -I"$TOP/tools/report" -o "$REPORT_BIN" "$TOP"/tools/report/*.c "$TOP/tools/ktap.c" 2>"$T/report.cc" || cat "$T/report.cc"
 check "a drifted context applies with fuzz, is recorded so and named once" sh -c "
-	rm -rf $BUILD/fake64/prep.inputs; sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1;
-	grep -q '^line 5.5\$' $BUILD/fake64/src/ctx.c && ! grep -q 5.5 $S/ctx.c &&
-	grep -qx '0001-ctx.patch	fuzz	project' $RESULTS/fake64/series.tsv &&
-	$REPORT_BIN $RESULTS fake64 >$T/rep.out; grep -c 'warning: .*refresh.*0001-ctx.patch (on fake64)' $T/rep.out | grep -qx 1 &&
+	rm -rf $B/fake64/prep.inputs; sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1;
+	grep -q '^line 5.5\$' $B/fake64/src/ctx.c && ! grep -q 5.5 $S/ctx.c &&
+	grep -qx '0001-ctx.patch	fuzz	project' $R/fake64/series.tsv &&
+	$REPORT_BIN $R fake64 >$T/rep.out; grep -c 'warning: .*refresh.*0001-ctx.patch (on fake64)' $T/rep.out | grep -qx 1 &&
 	! grep -q '^MISS fake64: series' $T/rep.out &&
-	grep -q '\"series\": \[{\"patch\": \"0001-ctx.patch\", \"applied\": \"fuzz\", \"origin\": \"project\"}\]' $RESULTS/matrix.json"
+	grep -q '\"series\": \[{\"patch\": \"0001-ctx.patch\", \"applied\": \"fuzz\", \"origin\": \"project\"}\]' $R/matrix.json"
 check "a project patch with fuzz fails the expectations check (make check)" sh -c "
-	! $REPORT_BIN --expect fake64=$T/expect.any $RESULTS fake64 >$T/rep.out &&
+	! $REPORT_BIN --expect fake64=$T/expect.any $R fake64 >$T/rep.out &&
 	grep -qx 'MISS fake64: series 0001-ctx.patch: applied with fuzz, expected clean or offset (make refresh)' $T/rep.out"
 mkdir -p "$T/userfuzz"
-mv "$P/generic/patches/0001-ctx.patch" "$T/userfuzz/"
+mv "$P/generic/patches/6.12/0001-ctx.patch" "$T/userfuzz/"
 check "a PATCHES= patch with fuzz warns but does not fail the check" sh -c "
-	rm -rf $BUILD/fake64/prep.inputs; PATCHES=$T/userfuzz sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1;
-	grep -qx '0001-ctx.patch	fuzz	user' $RESULTS/fake64/series.tsv &&
-	$REPORT_BIN --expect fake64=$T/expect.any $RESULTS fake64 >$T/rep.out &&
+	rm -rf $B/fake64/prep.inputs; PATCHES=$T/userfuzz sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1;
+	grep -qx '0001-ctx.patch	fuzz	user' $R/fake64/series.tsv &&
+	$REPORT_BIN --expect fake64=$T/expect.any $R fake64 >$T/rep.out &&
 	grep -q 'warning: .*0001-ctx.patch' $T/rep.out"
-mv "$T/userfuzz/0001-ctx.patch" "$P/generic/patches/"
+mv "$T/userfuzz/0001-ctx.patch" "$P/generic/patches/6.12/"
 check "make refresh makes the fuzzed patch clean and keeps its message" sh -c "
 	sh $P/scripts/refresh.sh >$T/refresh.out 2>&1 &&
-	grep -q 'refreshed generic/patches/0001-ctx.patch (it applied: fuzz)' $T/refresh.out &&
-	[ \"\$(sed '/^diff --git/,\$d' $P/generic/patches/0001-ctx.patch)\" = \"\$(sed '/^diff --git/,\$d' $T/ctx.orig)\" ] &&
-	[ \"\$(tail -n 3 $P/generic/patches/0001-ctx.patch)\" = \"\$(tail -n 3 $T/ctx.orig)\" ] &&
-	grep -qx '+line 5.5' $P/generic/patches/0001-ctx.patch &&
-	grep -qx ' line 3, changed by a point release' $P/generic/patches/0001-ctx.patch &&
-	rm -f $BUILD/fake64/prep.inputs && sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1;
-	grep -qx '0001-ctx.patch	clean	project' $RESULTS/fake64/series.tsv &&
-	$REPORT_BIN --expect fake64=$T/expect.any $RESULTS fake64 >$T/rep.out && ! grep -q warning $T/rep.out"
+	grep -q 'refreshed generic/patches/6.12/0001-ctx.patch (it applied: fuzz)' $T/refresh.out &&
+	[ \"\$(sed '/^diff --git/,\$d' $P/generic/patches/6.12/0001-ctx.patch)\" = \"\$(sed '/^diff --git/,\$d' $T/ctx.orig)\" ] &&
+	[ \"\$(tail -n 3 $P/generic/patches/6.12/0001-ctx.patch)\" = \"\$(tail -n 3 $T/ctx.orig)\" ] &&
+	grep -qx '+line 5.5' $P/generic/patches/6.12/0001-ctx.patch &&
+	grep -qx ' line 3, changed by a point release' $P/generic/patches/6.12/0001-ctx.patch &&
+	rm -f $B/fake64/prep.inputs && sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1;
+	grep -qx '0001-ctx.patch	clean	project' $R/fake64/series.tsv &&
+	$REPORT_BIN --expect fake64=$T/expect.any $R fake64 >$T/rep.out && ! grep -q warning $T/rep.out"
 check "a second refresh changes nothing" sh -c "
-	cp $P/generic/patches/0001-ctx.patch $T/ctx.once && sh $P/scripts/refresh.sh >$T/refresh.out 2>&1 &&
-	cmp $T/ctx.once $P/generic/patches/0001-ctx.patch && grep -q '0 patch(es) refreshed, 1 already clean' $T/refresh.out"
+	cp $P/generic/patches/6.12/0001-ctx.patch $T/ctx.once && sh $P/scripts/refresh.sh >$T/refresh.out 2>&1 &&
+	cmp $T/ctx.once $P/generic/patches/6.12/0001-ctx.patch && grep -q '0 patch(es) refreshed, 1 already clean' $T/refresh.out"
 rm "$S/ctx.c"
 check "a hunk whose file is gone: the build fails, naming the patch and the file" sh -c "
-	rm -f $BUILD/fake64/prep.inputs; ! sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1 &&
-	grep -qx fail $BUILD/fake64/build.status &&
-	grep -q 'patch does not apply: 0001-ctx.patch (\[PATCH\] mm: a patch made before the point release): ctx.c: No such file' $RESULTS/fake64/build.log &&
-	grep -qx '0001-ctx.patch	failed	project' $RESULTS/fake64/series.tsv"
+	rm -f $B/fake64/prep.inputs; ! sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1 &&
+	grep -qx fail $B/fake64/build.status &&
+	grep -q 'patch does not apply: 0001-ctx.patch (\[PATCH\] mm: a patch made before the point release): ctx.c: No such file' $R/fake64/build.log &&
+	grep -qx '0001-ctx.patch	failed	project' $R/fake64/series.tsv"
 check "make refresh refuses a patch that fails outright, naming it, and writes nothing" sh -c "
-	cp $P/generic/patches/0001-ctx.patch $T/ctx.before;
+	cp $P/generic/patches/6.12/0001-ctx.patch $T/ctx.before;
 	! sh $P/scripts/refresh.sh >$T/refresh.out 2>&1 && grep -q 'refresh: 0001-ctx.patch does not apply' $T/refresh.out &&
-	cmp $T/ctx.before $P/generic/patches/0001-ctx.patch"
-rm "$P/generic/patches/0001-ctx.patch"
+	cmp $T/ctx.before $P/generic/patches/6.12/0001-ctx.patch"
+rm "$P/generic/patches/6.12/0001-ctx.patch"
 
 # KERNEL_SRC and KERNEL_PKG_VERSION: another source, or a clear no.
 mkdir -p "$T/notkernel/src" && echo 'all:' >"$T/notkernel/Makefile"
@@ -403,21 +434,21 @@ check "a KERNEL_SRC tree is used in place and named in the results" sh -c "
 	mkdir -p $T/ktree/mm $T/ktree/arch && cp -r $S/Makefile $S/file.c $S/scripts $T/ktree/ && : >$T/ktree/Kconfig &&
 	sed -i '1i VERSION = 6' $T/ktree/Makefile &&
 	KERNEL_SRC=$T/ktree sh $P/scripts/source.sh >/dev/null 2>&1 &&
-	grep -qx 'kernel_pkg=' $BUILD/src/source.id && grep -q '^kernel_source=$T/ktree (mtime ' $BUILD/src/source.id &&
-	rm -f $BUILD/fake64/prep.inputs && KERNEL_SRC=$T/ktree sh $P/scripts/arch.sh fake64 prep >/dev/null 2>&1 &&
-	grep -qx hello $BUILD/fake64/src/file.c && [ \$(stat -c %i $BUILD/fake64/src/file.c) = \$(stat -c %i $T/ktree/file.c) ] &&
+	grep -qx 'kernel_pkg=' $B/src/source.id && grep -q '^kernel_source=$T/ktree (mtime ' $B/src/source.id &&
+	rm -f $B/fake64/prep.inputs && KERNEL_SRC=$T/ktree sh $P/scripts/arch.sh fake64 prep >/dev/null 2>&1 &&
+	grep -qx hello $B/fake64/src/file.c && [ \$(stat -c %i $B/fake64/src/file.c) = \$(stat -c %i $T/ktree/file.c) ] &&
 	! KERNEL_SRC=$T/ktree sh $P/scripts/arch.sh fake64 kernel >/dev/null 2>&1 &&
-	grep -q '^kernel_source=$T/ktree' $RESULTS/fake64/meta && grep -qx 'kernel_pkg=' $RESULTS/fake64/meta"
+	grep -q '^kernel_source=$T/ktree' $R/fake64/meta && grep -qx 'kernel_pkg=' $R/fake64/meta"
 check "KERNEL_PKG_VERSION the archive does not have is refused clearly" sh -c "
 	! KERNEL_PKG_VERSION=0.0.1-nosuch sh $P/scripts/source.sh 2>$T/src.err &&
 	grep -q 'KERNEL_PKG_VERSION=0.0.1-nosuch: the archive has no linux-source-6.12 0.0.1-nosuch' $T/src.err"
-rm -f "$BUILD/src/source.id"
+rm -f "$B/src/source.id"
 
 # The initramfs is rebuilt when anything under TESTS= changes, a header too.
 check "the initramfs cache follows every file under TESTS, not only *.c" sh -c "
 	mkdir -p $T/xt && echo '#define X 1' >$T/xt/x.h && echo 'int main(void){return 0;}' >$T/xt/t.c &&
 	cp $TOP/scripts/initramfs.sh $P/scripts/inputs.sh && sed -i '/^if \[ -f \"\$OUT\/initramfs.cpio\" \]/,\$d' $P/scripts/inputs.sh &&
-	echo 'echo \$inputs' >>$P/scripts/inputs.sh && mkdir -p $BUILD/fake64/bin && : >$BUILD/fake64/bin/.inputs &&
+	echo 'echo \$inputs' >>$P/scripts/inputs.sh && mkdir -p $B/fake64/bin && : >$B/fake64/bin/.inputs &&
 	a=\$(TESTS=$T/xt PTEMARK_TOP=$P sh $P/scripts/inputs.sh fake64) && echo '#define X 2' >$T/xt/x.h &&
 	b=\$(TESTS=$T/xt PTEMARK_TOP=$P sh $P/scripts/inputs.sh fake64) && [ -n \"\$a\" ] && [ \"\$a\" != \"\$b\" ]"
 

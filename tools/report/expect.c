@@ -157,7 +157,7 @@ int check(struct arch *a, FILE *out)
 
 	if (!(e->build & (1u << !a->build_pass))) {
 		s = set_text(e->build, build_names, 2);
-		fprintf(out, "MISS %s: build: got %s, expected %s (%s)\n", a->name,
+		fprintf(out, "MISS %s: build: got %s, expected %s (%s)\n", a->label,
 		       build_names[!a->build_pass], s,
 		       a->build_reason ? a->build_reason : a->reason);
 		free(s);
@@ -166,13 +166,13 @@ int check(struct arch *a, FILE *out)
 	/* A failed build already said it all: boot is checked after a build. */
 	if (a->build_pass && !(e->boot & (1u << a->boot))) {
 		s = set_text(e->boot, boot_names, B_NR);
-		fprintf(out, "MISS %s: boot: got %s, expected %s (%s)\n", a->name,
+		fprintf(out, "MISS %s: boot: got %s, expected %s (%s)\n", a->label,
 		       boot_names[a->boot], s, *a->reason ? a->reason : "booted");
 		free(s);
 		misses++;
 	}
 	if (e->uffd_wp >= 0 && e->uffd_wp != a->uffd_wp) {
-		fprintf(out, "MISS %s: uffd_wp: got %s, expected %s (features %s)\n", a->name,
+		fprintf(out, "MISS %s: uffd_wp: got %s, expected %s (features %s)\n", a->label,
 		       a->uffd_wp ? "true" : "false", e->uffd_wp ? "true" : "false",
 		       a->features ? a->features : "unknown");
 		misses++;
@@ -192,7 +192,7 @@ int check(struct arch *a, FILE *out)
 		if (allowed & (1u << x->res))
 			continue;
 		s = set_text(allowed, result_names, R_NR);
-		fprintf(out, "MISS %s: %s %s: got %s, expected %s (%s)\n", a->name, x->suite,
+		fprintf(out, "MISS %s: %s %s: got %s, expected %s (%s)\n", a->label, x->suite,
 		       x->name, result_names[x->res], s,
 		       *x->reason ? x->reason : "no reason given");
 		free(s);
@@ -205,7 +205,7 @@ int check(struct arch *a, FILE *out)
 		if (!p->project || strcmp(p->how, "fuzz"))
 			continue;
 		fprintf(out, "MISS %s: series %s: applied with fuzz, expected clean or offset (make refresh)\n",
-		       a->name, p->patch);
+		       a->label, p->patch);
 		misses++;
 	}
 	for (r = 0; r < e->nrules; r++) {
@@ -215,7 +215,7 @@ int check(struct arch *a, FILE *out)
 			continue;
 		s = set_text(u->allowed, result_names, R_NR);
 		fprintf(out, "MISS %s: %s %s: got nothing, expected %s (required by %s:%d)\n",
-		       a->name, u->suite, u->name, s, e->file, u->line);
+		       a->label, u->suite, u->name, s, e->file, u->line);
 		free(s);
 		misses++;
 	}

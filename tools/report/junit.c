@@ -78,7 +78,7 @@ void write_junit(FILE *f, struct arch *arches, int n)
 		memset(c, 0, sizeof(c));
 		c[a->build_pass ? R_PASS : R_FAIL]++;
 		c[!a->build_pass ? R_SKIP : a->boot ? R_FAIL : R_PASS]++;
-		cls = xasprintf("%s.ptemark", a->name);
+		cls = xasprintf("%s.ptemark", a->label);
 		xml_suite_open(f, cls, c);
 		fputs("    <properties>\n      <property name=\"kernel\" value=\"", f);
 		xml_str(f, arch_kernel(a) ? arch_kernel(a) : "");
@@ -102,7 +102,7 @@ void write_junit(FILE *f, struct arch *arches, int n)
 			suite_counts(a, suites[s], c);
 			if (!(c[R_PASS] + c[R_FAIL] + c[R_SKIP] + c[R_ERROR]))
 				continue;
-			cls = xasprintf("%s.%s", a->name, suites[s]);
+			cls = xasprintf("%s.%s", a->label, suites[s]);
 			xml_suite_open(f, cls, c);
 			for (t = 0; t < a->ntests; t++) {
 				struct test *x = &a->tests[t];

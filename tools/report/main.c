@@ -2,14 +2,17 @@
 /*
  * report - turn ptemark's per-arch results into the test matrix
  *
- *   report [--expect ARCH=FILE]... RESULTS_DIR ARCH...
+ *   report [--expect CELL=FILE]... RESULTS_DIR CELL...
  *   report --host RESULTS_DIR
  *
- * For each ARCH it reads RESULTS_DIR/ARCH/meta (key=value lines written by
- * the host scripts) and RESULTS_DIR/ARCH/console.log (all the guest printed,
- * read as guest/PROTOCOL.md says), writes RESULTS_DIR/matrix.json,
- * RESULTS_DIR/junit.xml and RESULTS_DIR/matrix.md, prints the matrix, and
- * prints one "MISS <arch>: ..." line for everything that is not as expected.
+ * A CELL is ARCH, or BASE/ARCH for one arch on one kernel base. For each
+ * it reads DIR/ARCH/meta (key=value lines written by the host scripts) and
+ * DIR/ARCH/console.log (all the guest printed, read as guest/PROTOCOL.md
+ * says), where DIR is RESULTS_DIR, or RESULTS_DIR/BASE for a BASE/ARCH
+ * cell. It writes matrix.json, junit.xml and matrix.md into RESULTS_DIR
+ * and, with bases, each base's own into RESULTS_DIR/BASE (the combined
+ * matrix.json then holds them under "bases"); it prints the matrix, and
+ * one "MISS <cell>: ..." line for everything that is not as expected.
  *
  * Exit status: 0 when every arch is as expected, 1 when anything is not,
  * 2 on a usage error, a bad expectations file or an I/O error.
@@ -107,13 +110,13 @@ static int host_summary(const char *dir)
 
 static void usage(FILE *f)
 {
-	fputs("usage: report [--expect ARCH=FILE]... RESULTS_DIR ARCH...\n"
+	fputs("usage: report [--expect CELL=FILE]... RESULTS_DIR CELL...  (CELL: ARCH or BASE/ARCH)\n"
 	      "       report --host RESULTS_DIR\n"
-	      "Reads RESULTS_DIR/ARCH/{meta,console.log}; writes matrix.json, junit.xml\n"
+	      "Reads RESULTS_DIR/[BASE/]ARCH/{meta,console.log}; writes matrix.json, junit.xml\n"
 	      "and matrix.md in RESULTS_DIR. Exit 0: all as expected; 1: a miss; 2: usage.\n", f);
 }
 
-static bool good_arch_name(const char *s)
+static bool good_name(const char *s)
 {
 	const char *p;
 
@@ -123,6 +126,129 @@ static bool good_arch_name(const char *s)
 		if (!isalnum((unsigned char)*p) && !strchr("._+-", *p))
 			return false;
 	return true;
+}
+
+/* The kernel the scripts built, else what a guest said it runs. */
+static const char *kernel_of(struct arch *a, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].kernel)
+			return a[i].kernel;
+	for (i = 0; i < n; i++)
+		if (a[i].guest_kernel)
+			return a[i].guest_kernel;
+	return NULL;
+}
+
+/* Cells name themselves by arch alone (one base's files) or by cell. */
+static void label_cells(struct arch *a, int n, bool with_base)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		a[i].label = with_base && a[i].base ?
+			xasprintf("%s/%s", a[i].base, a[i].name) : a[i].name;
+}
+
+/* The lines of MISSES that are about BASE's cells, named by arch alone. */
+static char *misses_of(const char *misses, const char *base)
+{
+	char *prefix, *out = NULL;
+	size_t len = 0, pl;
+	const char *p, *nl;
+	FILE *f;
+
+	if (!misses)
+		return NULL;
+	prefix = xasprintf("MISS %s/", base);
+	pl = strlen(prefix);
+	f = open_memstream(&out, &len);
+	if (!f)
+		die("open_memstream: %s", strerror(errno));
+	for (p = misses; *p; p = nl) {
+		nl = strchr(p, '\n');
+		nl = nl ? nl + 1 : p + strlen(p);
+		if (!strncmp(p, prefix, pl))
+			fprintf(f, "MISS %.*s", (int)(nl - p - pl), p + pl);
+	}
+	if (fclose(f))
+		die("open_memstream: write error");
+	free(prefix);
+	return out;
+}
+
+/* FN's whole output, indented by two spaces after its first line. */
+static void write_nested(FILE *f, const char *kernel, struct arch *a, int n,
+			 void (*fn)(FILE *, const char *, struct arch *, int))
+{
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		die("open_memstream: %s", strerror(errno));
+	fn(m, kernel, a, n);
+	if (fclose(m))
+		die("open_memstream: write error");
+	while (len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	for (p = buf; *p; p++) {
+		fputc(*p, f);
+		if (*p == '\n')
+			fputs("    ", f);
+	}
+	free(buf);
+}
+
+static struct arch *g_cells;
+static int g_ncells;
+static const char **g_bases;
+static int g_nbases;
+static char *g_misses;
+
+/* With bases, matrix.md: one table per base, cells named by arch. */
+static void bases_md_fn(FILE *f, const char *kernel, struct arch *a, int n)
+{
+	int b, i = 0, j;
+
+	(void)kernel;
+	label_cells(a, n, false);
+	for (b = 0; b < g_nbases; b++, i = j) {
+		for (j = i; j < n && !strcmp(a[j].base, g_bases[b]); j++)
+			;
+		if (b)
+			fputc('\n', f);
+		write_table(f, true, kernel_of(a + i, j - i), a + i, j - i);
+	}
+	label_cells(a, n, true);
+}
+
+/*
+ * With bases, the combined matrix.json: each base's own document under
+ * "bases", then the host's tests and every miss.
+ */
+static void bases_json_fn(FILE *f, const char *kernel, struct arch *a, int n)
+{
+	int b, i, j;
+
+	(void)kernel;
+	(void)a;
+	(void)n;
+	fprintf(f, "{\n  \"schema\": %d,\n  \"bases\": {", SCHEMA_VERSION);
+	for (b = 0; b < g_nbases; b++) {
+		for (i = 0; i < g_ncells && strcmp(g_cells[i].base, g_bases[b]); i++)
+			;
+		for (j = i; j < g_ncells && !strcmp(g_cells[j].base, g_bases[b]); j++)
+			;
+		fprintf(f, "%s\n    \"%s\": ", b ? "," : "", g_bases[b]);
+		check_text = misses_of(g_misses, g_bases[b]);
+		write_nested(f, kernel_of(g_cells + i, j - i), g_cells + i, j - i, json_fn);
+	}
+	fputs("\n  }", f);
+	check_text = g_misses;
+	write_json_tail(f);
 }
 
 int main(int argc, char **argv)
@@ -136,9 +262,9 @@ int main(int argc, char **argv)
 	struct arch *arches;
 	char **exp = NULL;
 	size_t nexp = 0, expcap = 0, j;
-	const char *dir, *kernel = NULL;
-	int c, i, n, misses = 0;
-	bool host_only = false;
+	const char *dir, **bases = NULL;
+	int c, i, b, n, nbases = 0, misses = 0;
+	bool host_only = false, saved_host;
 	char *missbuf = NULL;
 	size_t misslen = 0;
 	FILE *mf;
@@ -150,7 +276,7 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			if (!strchr(optarg, '=') || *optarg == '=')
-				die("--expect wants ARCH=FILE, not \"%s\"", optarg);
+				die("--expect wants CELL=FILE, not \"%s\"", optarg);
 			GROW(exp, nexp, expcap);
 			exp[nexp++] = optarg;
 			break;
@@ -176,35 +302,51 @@ int main(int argc, char **argv)
 	dir = argv[optind++];
 	n = argc - optind;
 	arches = xzalloc(n * sizeof(*arches));
+	bases = xzalloc(n * sizeof(*bases));
 	for (i = 0; i < n; i++) {
-		arches[i].name = argv[optind + i];
-		if (!good_arch_name(arches[i].name))
-			die("bad arch name \"%s\" (letters, digits, ._+- only)", arches[i].name);
+		struct arch *a = &arches[i];
+		char *cell = xstrdup(argv[optind + i]), *slash = strchr(cell, '/');
+
+		a->name = cell;
+		a->dir = dir;
+		if (slash) {
+			*slash = '\0';
+			a->base = cell;
+			a->name = slash + 1;
+			if (!good_name(a->base))
+				die("bad base name \"%s\" (letters, digits, ._+- only)", a->base);
+			a->dir = xasprintf("%s/%s", dir, a->base);
+			for (b = 0; b < nbases && strcmp(bases[b], a->base); b++)
+				;
+			if (b == nbases)
+				bases[nbases++] = a->base;
+			else if (strcmp(arches[i - 1].base, a->base))
+				die("cells of base %s are not together", a->base);
+		}
+		if (!good_name(a->name))
+			die("bad arch name \"%s\" (letters, digits, ._+- only)", a->name);
+		if (i && !a->base != !arches[0].base)
+			die("give every cell as BASE/ARCH, or none");
+		label_cells(a, 1, true);
 		for (c = 0; c < i; c++)
-			if (!strcmp(arches[c].name, arches[i].name))
-				die("arch %s given twice", arches[i].name);
-		default_expect(&arches[i].exp, NULL);
+			if (!strcmp(arches[c].label, a->label))
+				die("%s given twice", a->label);
+		default_expect(&a->exp, NULL);
 	}
 	for (j = 0; j < nexp; j++) {
 		char *eq = strchr(exp[j], '=');
 
 		*eq = '\0';
 		for (i = 0; i < n; i++)
-			if (!strcmp(arches[i].name, exp[j]))
+			if (!strcmp(arches[i].label, exp[j]))
 				break;
 		if (i == n)
-			die("--expect %s: not one of the arches given", exp[j]);
+			die("--expect %s: not one of the cells given", exp[j]);
 		load_expect(&arches[i].exp, eq + 1);
 	}
 
 	for (i = 0; i < n; i++)
-		load_arch(&arches[i], dir);
-	load_host(dir);
-	/* The kernel the scripts built, else what the guest said it runs. */
-	for (i = 0; i < n && !kernel; i++)
-		kernel = arches[i].kernel;
-	for (i = 0; i < n && !kernel; i++)
-		kernel = arches[i].guest_kernel;
+		load_arch(&arches[i]);
 
 	/* The streams' own errors (not reached, no done line) go last. */
 	for (j = 0, c = 0; j < nsuites; j++)
@@ -219,14 +361,54 @@ int main(int argc, char **argv)
 		misses += check(&arches[i], mf);
 	if (fclose(mf))
 		die("open_memstream: write error");
-	if (nexp)
-		check_text = missbuf;
 
-	write_file(dir, "matrix.json", kernel, arches, n, json_fn);
-	write_file(dir, "junit.xml", kernel, arches, n, junit_fn);
-	write_file(dir, "matrix.md", kernel, arches, n, md_fn);
+	/* Each base's own files, without the host's tests. */
+	load_host(dir);
+	saved_host = have_host;
+	have_host = false;
+	label_cells(arches, n, false);
+	for (b = 0, i = 0; b < nbases; b++, i = c) {
+		char *bdir = xasprintf("%s/%s", dir, bases[b]);
+		const char *k;
 
-	write_table(stdout, false, kernel, arches, n);
+		for (c = i; c < n && !strcmp(arches[c].base, bases[b]); c++)
+			;
+		k = kernel_of(arches + i, c - i);
+		check_text = nexp ? misses_of(missbuf, bases[b]) : NULL;
+		write_file(bdir, "matrix.json", k, arches + i, c - i, json_fn);
+		write_file(bdir, "junit.xml", k, arches + i, c - i, junit_fn);
+		write_file(bdir, "matrix.md", k, arches + i, c - i, md_fn);
+		free(bdir);
+	}
+	have_host = saved_host;
+	check_text = nexp ? missbuf : NULL;
+
+	/* The whole run: every cell named by its base, one table per base. */
+	if (nbases) {
+		g_cells = arches;
+		g_ncells = n;
+		g_bases = bases;
+		g_nbases = nbases;
+		g_misses = nexp ? missbuf : NULL;
+		write_file(dir, "matrix.json", NULL, arches, n, bases_json_fn);
+		label_cells(arches, n, true);
+		write_file(dir, "junit.xml", NULL, arches, n, junit_fn);
+		write_file(dir, "matrix.md", NULL, arches, n, bases_md_fn);
+	} else {
+		write_file(dir, "matrix.json", kernel_of(arches, n), arches, n, json_fn);
+		write_file(dir, "junit.xml", NULL, arches, n, junit_fn);
+		write_file(dir, "matrix.md", kernel_of(arches, n), arches, n, md_fn);
+	}
+
+	label_cells(arches, n, false);
+	for (b = 0, i = 0; b < (nbases ? nbases : 1); b++, i = c) {
+		for (c = i; c < n && (!nbases || !strcmp(arches[c].base, bases[b])); c++)
+			;
+		if (nbases)
+			printf("%sbase %s: ", b ? "\n" : "", bases[b]);
+		write_table(stdout, false, kernel_of(arches + i, c - i), arches + i, c - i);
+	}
+	label_cells(arches, n, true);
 	refresh_warning(arches, n);
 	fputs(missbuf, stdout);
 	free(missbuf);

@@ -602,7 +602,7 @@ static void parse_series(struct arch *a, const char *buf, size_t len)
 	free(line);
 }
 
-void load_arch(struct arch *a, const char *dir)
+void load_arch(struct arch *a)
 {
 	char *path, *buf, *tail;
 	size_t len;
@@ -610,7 +610,7 @@ void load_arch(struct arch *a, const char *dir)
 	a->build_s = a->run_s = a->uptime = a->last_ts = -1;
 	a->ran = -1;
 
-	path = xasprintf("%s/%s/meta", dir, a->name);
+	path = xasprintf("%s/%s/meta", a->dir, a->name);
 	buf = slurp(path, &len);
 	free(path);
 	if (buf) {
@@ -618,14 +618,14 @@ void load_arch(struct arch *a, const char *dir)
 		parse_meta(a, buf, len);
 		free(buf);
 	}
-	path = xasprintf("%s/%s/series.tsv", dir, a->name);
+	path = xasprintf("%s/%s/series.tsv", a->dir, a->name);
 	buf = slurp(path, &len);
 	free(path);
 	if (buf) {
 		parse_series(a, buf, len);
 		free(buf);
 	}
-	path = xasprintf("%s/%s/console.log", dir, a->name);
+	path = xasprintf("%s/%s/console.log", a->dir, a->name);
 	buf = slurp(path, &len);
 	free(path);
 	a->have_log = buf != NULL;

@@ -27,8 +27,6 @@
 #include <string.h>
 #include "ktap.h"
 
-#include "ktap.h"
-
 
 #define TAIL_LINES	3	/* kernel lines quoted when boot fails */
 #define TAIL_LEN	160
@@ -79,6 +77,9 @@ struct applied {
 
 struct arch {
 	const char *name;
+	const char *base;	/* the kernel base of a "BASE/ARCH" cell; NULL: none */
+	const char *label;	/* what lines name it by: "ARCH" or "BASE/ARCH" */
+	const char *dir;	/* the results directory ARCH/ is in */
 	struct expect exp;
 
 	/* meta */
@@ -160,7 +161,7 @@ const char *fmt_num(char *buf, size_t len, double v);
 /* model.c */
 void move_suite(size_t from, size_t to);
 bool bad_result(enum result r);
-void load_arch(struct arch *a, const char *dir);
+void load_arch(struct arch *a);
 const char *arch_kernel(struct arch *a);
 double tests_seconds(struct arch *a);
 const char *first_pkg(struct arch *arches, int n);
@@ -168,7 +169,9 @@ void suite_counts(struct arch *a, const char *suite, unsigned int c[R_NR]);
 void load_host(const char *dir);
 
 /* json.c, junit.c, table.c */
+#define SCHEMA_VERSION 2	/* docs/RESULTS.md; docs/matrix.schema.json */
 void write_json(FILE *f, const char *kernel, struct arch *arches, int n);
+void write_json_tail(FILE *f);
 void write_junit(FILE *f, struct arch *arches, int n);
 void write_table(FILE *f, bool md, const char *kernel, struct arch *arches, int n);
 void refresh_warning(struct arch *arches, int n);

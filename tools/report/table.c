@@ -114,12 +114,12 @@ void write_table(FILE *f, bool md, const char *kernel, struct arch *arches, int 
 
 		if (*a->reason)
 			fprintf(f, md ? "\n- **%s**: %s: %s" : "%s: %s: %s\n",
-				a->name, boot_label(a), why);
+				a->label, boot_label(a), why);
 		for (t = 0; md && t < a->ntests; t++) {
 			struct test *x = &a->tests[t];
 
 			if (bad_result(x->res))
-				fprintf(f, "\n- %s: %s %s: %s%s%s%s", a->name, x->suite,
+				fprintf(f, "\n- %s: %s %s: %s%s%s%s", a->label, x->suite,
 					x->name, result_names[x->res],
 					*x->reason ? " (" : "", x->reason,
 					*x->reason ? ")" : "");
@@ -156,7 +156,7 @@ void refresh_warning(struct arch *arches, int n)
 				for (u = 0; u < arches[k].nseries; u++)
 					if (!strcmp(arches[k].series[u].how, "fuzz") &&
 					    !strcmp(arches[k].series[u].patch, p->patch))
-						printf(" %s", arches[k].name);
+						printf(" %s", arches[k].label);
 			putchar(')');
 			seen = true;
 		}
