@@ -374,10 +374,43 @@ else
 	done
 fi
 
+# --- kernel bases: BASE/ARCH cells, each base's files and the combined ones --
+# 6.12 holds the clean run's two arches, 7.3 the panic's arm64.
+res=$OUT/bases
+rm -rf "$res" && mkdir -p "$res/6.12" "$res/7.3"
+cp -R "$HERE/logs/clean/." "$res/6.12/"
+cp -R "$HERE/logs/panic/." "$res/7.3/"
+"$REPORT" --expect 6.12/x86_64="$EXP"/miss-x86_64.expect --expect 6.12/s390x="$EXP"/clean-s390x.expect \
+	--expect 7.3/arm64="$EXP"/panic-arm64.expect "$res" 6.12/x86_64 6.12/s390x 7.3/arm64 >"$res.stdout" 2>"$res.stderr"
+same "bases: a miss in one base fails the run" "$?" 1
+same "bases: the combined matrix.json has each base under \"bases\"" \
+	"$(jq -r '[.schema, (.bases | keys_unsorted | join(",")), (.bases["6.12"].arches | keys_unsorted | join(",")),
+		(.bases["7.3"].arches | keys_unsorted | join(",")), .bases["6.12"].kernel, .bases["7.3"].arches.arm64.boot] |
+		map(tostring) | join("|")' "$res/matrix.json")" "2|6.12,7.3|x86_64,s390x|arm64|6.12.117|panic"
+same "bases: each base's own matrix.json holds only its arches" \
+	"$(jq -r '.arches | keys_unsorted | join(",")' "$res/6.12/matrix.json") $(jq -r '.arches | keys_unsorted | join(",")' "$res/7.3/matrix.json")" \
+	"x86_64,s390x arm64"
+grep -q '^MISS 6.12/x86_64: regress 005-\*: got nothing, expected pass' "$res.stdout" &&
+	jq -e '.check.misses | any(startswith("MISS 6.12/x86_64: regress 005-*"))' "$res/matrix.json" >/dev/null &&
+	jq -e '.check.misses | any(startswith("MISS x86_64: regress 005-*"))' "$res/6.12/matrix.json" >/dev/null &&
+	jq -e '.check.misses == []' "$res/7.3/matrix.json" >/dev/null
+ok $? "bases: a miss names its base and arch; each base's file keeps its own, by arch"
+grep -q 'classname="6.12/x86_64.ptemark"' "$res/junit.xml" && grep -q 'classname="7.3/arm64.kunit-pte_marker"' "$res/junit.xml" &&
+	grep -q 'classname="x86_64.ptemark"' "$res/6.12/junit.xml" && ! grep -q '6.12/' "$res/6.12/junit.xml"
+ok $? "bases: junit classnames carry the base in the combined file, not in a base's own"
+same "bases: matrix.md has one table per base" "$(grep -c '^# ptemark matrix, kernel' "$res/matrix.md")" 2
+"$REPORT" "$res" 6.12/x86_64 x86_64 >/dev/null 2>&1
+same "usage: cells with and without a base: exit 2" "$?" 2
+"$REPORT" "$res" 6.12/x86_64 7.3/arm64 6.12/s390x >/dev/null 2>&1
+same "usage: one base's cells apart: exit 2" "$?" 2
+for f in "$res/matrix.json" "$res/6.12/matrix.json" "$res/7.3/matrix.json"; do
+	cp "$f" "$OUT/bases.$(basename "$(dirname "$f")").res.json"
+done
+
 # --- every matrix.json written above keeps docs/matrix.schema.json --------
 SCHEMA=$TOP/docs/matrix.schema.json
-found=$(ls "$OUT"/*/matrix.json "$OUT"/*.res/matrix.json 2>/dev/null | wc -l)
-"$TOP/scripts/validate-json.sh" "$SCHEMA" "$OUT"/*/matrix.json "$OUT"/*.res/matrix.json >"$OUT/schema.out" 2>&1
+found=$(ls "$OUT"/*/matrix.json "$OUT"/*.res/matrix.json "$OUT"/*.res.json 2>/dev/null | wc -l)
+"$TOP/scripts/validate-json.sh" "$SCHEMA" "$OUT"/*/matrix.json "$OUT"/*.res/matrix.json "$OUT"/*.res.json >"$OUT/schema.out" 2>&1
 r=$?
 [ "$found" -ge 10 ] && [ $r -eq 0 ]
 ok $? "schema: all $found matrix.json files written here are valid"
