@@ -8,6 +8,9 @@
  *    "failed [reason: R]" plus '\n' follows later, possibly after other text
  *    of the test body (stderr is unbuffered, so err()'s "ERROR: ..." lands
  *    right after the "... "). err() exits 1 with no verdict.
+ *    Later ones (7.3) print kselftest TAP instead: "ok N <test> on <mem>",
+ *    "ok N # SKIP <test> on <mem> (reason)", a "# failed reason: [R]" line
+ *    before "not ok N <test> on <mem>"; named the same way as the above.
  *  - kselftest.h: "ok N desc", "not ok N desc", "ok N # SKIP desc",
  *    "not ok N # error desc", "ok N name # SKIP msg" (result_code),
  *    "1..0 # SKIP reason" (exit_skip before any test), "Bail out! msg"
@@ -269,9 +272,21 @@ static void uffd_verdict(struct classifier *cl, const char *text)
 		cl_clean(cl->open_err, sizeof(cl->open_err), p);
 }
 
+static void tap_line(struct classifier *cl, const char *line);
+static void tap_finish(struct classifier *cl, const struct cl_end *end,
+		       const char *killed);
+
 static void uffd_line(struct classifier *cl, const char *line)
 {
 	const char *p, *dots;
+
+	if (!cl->uffd_tap && !cl->open && !cl->nres &&
+	    (starts(line, "TAP version") || starts(line, "KTAP version")))
+		cl->uffd_tap = true;
+	if (cl->uffd_tap) {
+		tap_line(cl, line);
+		return;
+	}
 
 	if (starts(line, "Testing ")) {
 		p = line + 8;
@@ -326,6 +341,10 @@ static void uffd_finish(struct classifier *cl, const struct cl_end *end,
 	unsigned int pass = 0, skip = 0, fail = 0;
 	size_t i;
 
+	if (cl->uffd_tap) {
+		tap_finish(cl, end, killed);
+		return;
+	}
 	if (cl->open) {
 		if (killed) {
 			uffd_close(cl, KTAP_ERROR, killed);
@@ -398,6 +417,7 @@ static void uffd_finish(struct classifier *cl, const struct cl_end *end,
 static void tap_result(struct classifier *cl, const struct ktap_line *k)
 {
 	char name[CL_NAME_MAX], why[KTAP_WHY_MAX];
+	char uffd_desc[CL_NAME_MAX], uffd_why[CL_REASON_MAX];
 	enum ktap_status st = k->status;
 	const char *text = k->reason;
 
@@ -409,6 +429,23 @@ static void tap_result(struct classifier *cl, const struct ktap_line *k)
 		text = "";
 	} else {
 		snprintf(name, sizeof(name), "test %ld", k->number);
+	}
+	if (cl->fmt == CL_FMT_UFFD) {
+		char *open = NULL, *q;
+		size_t len = strlen(name);
+
+		/* "wp-fork on hugetlb (reason)": the reason is a skip's */
+		if (!*text && len && name[len - 1] == ')')
+			for (q = strstr(name, " ("); q; q = strstr(q + 1, " ("))
+				open = q;
+		if (open && open != strstr(name, " (with ")) {
+			name[len - 1] = '\0';
+			copy(uffd_why, sizeof(uffd_why), open + 2);
+			text = uffd_why;
+			*open = '\0';
+		}
+		copy(uffd_desc, sizeof(uffd_desc), name);
+		uffd_name(name, sizeof(name), uffd_desc, strlen(uffd_desc));
 	}
 	if (st == KTAP_PASS)
 		text = "";

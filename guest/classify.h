@@ -81,6 +81,7 @@ struct classifier {
 	char open_err[CL_REASON_MAX];
 	bool summary;
 	unsigned int sum_pass, sum_skip, sum_fail, sum_total;
+	bool uffd_tap;		/* a later uffd-unit-tests: kselftest TAP */
 
 	/* tap */
 	int tap_indent;		/* indentation of the top level, -1 unknown */
