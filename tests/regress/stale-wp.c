@@ -18,7 +18,7 @@
  *                                only: the swap PTE's flag moves along and
  *                                swap-in restores it.
  *   stale-wp-unregister          the control: a plain unregister.
- * A kernel that refuses the re-registration (EINVAL) cannot leak by it.
+ * A kernel that refuses the re-registration (EBUSY) cannot leak by it.
  *
  * Each test protects NP pages of anonymous memory, takes its path, and then
  * checks, once the vma is no longer wp-registered:
@@ -166,14 +166,14 @@ static void test_reregister(void)
 	}
 	/*
 	 * The vma's uffd flags become MISSING alone. A kernel may refuse
-	 * that with EINVAL instead (7.3 does): the range then stays
+	 * that with EBUSY instead (7.3 does): the range then stays
 	 * wp-registered, its bits are right, and the unregister below must
 	 * clear them, which the checks after it see.
 	 */
 	pm = -1;
 	if (register_missing(uffd, p, NP * psize)) {
-		if (errno == EINVAL)
-			ktap_diag("the kernel refuses to drop WP by re-registering (EINVAL)");
+		if (errno == EBUSY)
+			ktap_diag("the kernel refuses to drop WP by re-registering (EBUSY)");
 		else
 			res_bad(&r, "UFFDIO_REGISTER (MISSING): %s", strerror(errno));
 	} else {
