@@ -9,6 +9,8 @@
  *           a person would write: compare the type bits with the marker's,
  *           test the marker bit.
  * The helpers cost nothing when api has no more instructions than hand.
+ * On 7.3, api is the softleaf decode (ptemark_api.h) and drop is what 7.3
+ * mm does (copy_pte_marker(), pte_clear()).
  */
 #include <linux/mm.h>
 #include <linux/swap.h>
@@ -17,6 +19,7 @@
 #define PM_STATIC_ASSERT(expr, msg)	static_assert(expr, msg)
 #include "ptemark_encoding.h"
 #include "ptemark_model.h"
+#include "ptemark_api.h"
 
 #define DEFINE_COST(kind, name, type, body, ...)			\
 	type ptemark_##kind##_##name(__VA_ARGS__);			\
@@ -42,10 +45,10 @@ static inline bool hand_is_marker(enc_val_t v)
 }
 
 DEFINE_COST(api, test, bool,
-	    return pte_marker_test(__pte(v), PTE_MARKER_UFFD_WP), unsigned long v)
+	    return ptemark_marker_test(__pte(v), PTE_MARKER_UFFD_WP), unsigned long v)
 DEFINE_COST(open, test, bool,
-	    return is_pte_marker(__pte(v)) &&
-		   (pte_marker_get(pte_to_swp_entry(__pte(v))) & PTE_MARKER_UFFD_WP),
+	    return ptemark_is_marker(__pte(v)) &&
+		   (ptemark_marker_get(__pte(v)) & PTE_MARKER_UFFD_WP),
 	    unsigned long v)
 DEFINE_COST(model, test, bool,
 	    return pm_test(v, PM_MARKER_UFFD_WP), unsigned long v)
@@ -54,13 +57,13 @@ DEFINE_COST(hand, test, bool,
 	    unsigned long v)
 
 DEFINE_COST(api, drop, unsigned long,
-	    return pte_val(pte_marker_drop(__pte(v), PTE_MARKER_UFFD_WP)), unsigned long v)
+	    return pte_val(ptemark_marker_drop(__pte(v), PTE_MARKER_UFFD_WP)), unsigned long v)
 DEFINE_COST(open, drop, unsigned long,
 	    pte_marker left;
 	    pte_t pte = __pte(v);
-	    if (!is_pte_marker(pte))
+	    if (!ptemark_is_marker(pte))
 		return v;
-	    left = pte_marker_get(pte_to_swp_entry(pte)) & ~PTE_MARKER_UFFD_WP;
+	    left = ptemark_marker_get(pte) & ~PTE_MARKER_UFFD_WP;
 	    if (left)
 		return pte_val(make_pte_marker(left));
 	    pte_clear(&init_mm, 0, &pte);
