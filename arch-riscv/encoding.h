@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * riscv64 PTE encoding: Linux 6.12 (Sv39/48/57, 4K pages) plus the ptemark
- * uffd-wp port (arch-riscv/patches, reasoning in UFFD-WP.md). 6.12 has no
- * soft-dirty on riscv.
+ * uffd-wp port (arch-riscv/patches/6.12, reasoning in UFFD-WP.md), which is
+ * also upstream's from 6.19 (7.3 here). 6.12 has no soft-dirty on riscv;
+ * 7.3 has it on the same CPUs (ENC_KERNEL_BASE >= 703, below).
  *
  * uffd-wp: bit 60 in a present PTE (and huge PMD), a software bit only on
  * CPUs with Svrsw60t59b; the kernel refuses uffd-wp at run time on others.
@@ -58,7 +59,22 @@ typedef unsigned long long enc_val_t;
 #define ENC_SWP_TYPE_MASK	ENC_GENMASK(11, 7)
 #define ENC_SWP_OFFSET_MASK	ENC_GENMASK(63, 12)
 #define ENC_SWP_EXCLUSIVE	ENC_BIT(6)	/* _PAGE_ACCESSED */
+/*
+ * Soft-dirty, from 7.3 (ENC_KERNEL_BASE: major * 100 + minor of the kernel
+ * base; scripts/kernel.sh defines it, the host tests build each base):
+ * bit 59 of a present PTE, bit 3 (X, meaningless there) of a swap PTE.
+ */
+#if defined(ENC_KERNEL_BASE) && ENC_KERNEL_BASE >= 703
+#define ENC_SWP_SOFT_DIRTY	ENC_BIT(3)
+#define ENC_RISCV_P59(F)	F(59, 1, SW, "SOFT_DIRTY", "soft-dirty (Svrsw60t59b software bit)")
+#define ENC_RISCV_S3(F)							\
+	F(3, 1, FLAG, "SOFT_DIRTY", "soft-dirty (X has no meaning here)") \
+	F(1, 2, ZERO, "R/W", "0: not a leaf")
+#else
 #define ENC_SWP_SOFT_DIRTY	0ULL
+#define ENC_RISCV_P59(F)	F(59, 1, FREE, "-", "Svrsw60t59b software bit, unused")
+#define ENC_RISCV_S3(F)		F(1, 3, ZERO, "R/W/X", "0: not a leaf")
+#endif
 
 #define ENC_SWP_ENTRY(type, off)					\
 	((((enc_val_t)(type) & 0x1f) << 7) | ((enc_val_t)(off) << 12))
@@ -74,7 +90,7 @@ typedef unsigned long long enc_val_t;
 	F(63, 1, HW, "N", "Svnapot: NAPOT range")			\
 	F(61, 2, HW, "PBMT", "Svpbmt: memory type")			\
 	F(60, 1, UFFD, "UFFD_WP", "uffd-wp (Svrsw60t59b software bit)") \
-	F(59, 1, FREE, "-", "Svrsw60t59b software bit, unused")	\
+	ENC_RISCV_P59(F)						\
 	F(54, 5, RSVD, "RSVD", "must be 0")				\
 	F(10, 44, HW, "PPN", "physical page number")			\
 	F(9, 1, SW, "DEVMAP", "RSW: ZONE_DEVICE mapping")		\
@@ -94,7 +110,7 @@ typedef unsigned long long enc_val_t;
 	F(6, 1, FLAG, "EXCL", "PG_anon_exclusive (A)")			\
 	F(5, 1, ZERO, "PROTNONE", "0 (_PAGE_PROT_NONE), else present") \
 	F(4, 1, UFFD, "UFFD_WP", "uffd-wp (U has no meaning here)")	\
-	F(1, 3, ZERO, "R/W/X", "0: not a leaf")				\
+	ENC_RISCV_S3(F)							\
 	F(0, 1, ZERO, "V", "0: not valid")
 
 #endif /* ENC_RISCV64_H */

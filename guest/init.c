@@ -176,22 +176,24 @@ static unsigned long param(const char *key, unsigned long def)
 {
 	char want[64];
 	const char *p = cmdline;
+	unsigned long v = def;
 	size_t n;
 
+	/* The last value given wins: GUEST_CMDLINE comes after the arch's. */
 	n = snprintf(want, sizeof(want), "ptemark.%s=", key);
 	while ((p = strstr(p, want))) {
 		if (p == cmdline || p[-1] == ' ') {
 			char *end;
-			unsigned long v = strtoul(p + n, &end, 10);
+			unsigned long x = strtoul(p + n, &end, 10);
 
 			if (end != p + n && (*end == ' ' || *end == '\n' || !*end))
-				return v;
-			warn("bad value for %s in the kernel command line", want);
-			return def;
+				v = x;
+			else
+				warn("bad value for %s in the kernel command line", want);
 		}
 		p += n;
 	}
-	return def;
+	return v;
 }
 
 /*
@@ -277,9 +279,10 @@ static void setup_mounts(void)
 	do_mount("hugetlbfs", "/dev/hugepages", NULL);
 }
 
+/* ptemark.hugepages_mb=N: N MiB of default-size huge pages, whatever their size. */
 static void setup_hugepages(void)
 {
-	unsigned long want = param("hugepages", 128);
+	unsigned long mb = param("hugepages_mb", 256), want;
 	long size = meminfo("Hugepagesize");
 	char buf[64];
 	int ret;
@@ -288,6 +291,7 @@ static void setup_hugepages(void)
 		warn("no huge pages: no Hugepagesize in /proc/meminfo");
 		return;
 	}
+	want = mb * 1024 / size;
 	snprintf(buf, sizeof(buf), "%lu\n", want);
 	ret = write_file("/proc/sys/vm/nr_hugepages", buf);
 	if (ret)

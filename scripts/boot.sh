@@ -7,16 +7,16 @@ set -u
 . "$(dirname "$0")/lib.sh"
 load_arch "$1"
 
-GUEST_TIMEOUT=${GUEST_TIMEOUT:-${ARCH_GUEST_TIMEOUT:-900}}
-# A slow arch stretches its suites' limits (arch.conf GUEST_TIMEOUT_SCALE);
-# a ptemark.timeout_scale given in GUEST_CMDLINE wins.
-case " ${GUEST_CMDLINE:-} " in
-*" ptemark.timeout_scale="*) ;;
-*) [ -n "${GUEST_TIMEOUT_SCALE:-}" ] &&
-	GUEST_CMDLINE="${GUEST_CMDLINE:+$GUEST_CMDLINE }ptemark.timeout_scale=$GUEST_TIMEOUT_SCALE" ;;
-esac
-GUEST_MEM=${GUEST_MEM:-1536}
+# The user's values, else the arch's (arch.conf; scripts/lib.sh has the
+# defaults). The guest's command line: the arch's KERNEL_CMDLINE, then
+# GUEST_CMDLINE, whose values win (the init takes a parameter's last).
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-$ARCH_GUEST_TIMEOUT}
+GUEST_MEM=${GUEST_MEM:-$ARCH_GUEST_MEM}
 GUEST_SMP=${GUEST_SMP:-2}
+# An arch that needs its own -smp (a topology) says so in QEMU_SYSTEM,
+# with @GUEST_SMP@ for the count.
+QEMU_SYSTEM=$(printf '%s\n' "$QEMU_SYSTEM" | sed "s/@GUEST_SMP@/$GUEST_SMP/g")
+case " $QEMU_SYSTEM " in *" -smp "*) smp_args= ;; *) smp_args="-smp $GUEST_SMP" ;; esac
 LOGF=$RES/console.log
 mkdir -p "$RES"
 [ -f "$OUT/kernel.img" ] && [ -f "$OUT/initramfs.cpio" ] || die "$ARCH_NAME: nothing to boot"
@@ -34,10 +34,8 @@ fi
 
 say "$ARCH_NAME" boot "$qemu, ${GUEST_SMP} cpus, ${GUEST_MEM}M, timeout ${GUEST_TIMEOUT}s (console: $LOGF)"
 t0=$(date +%s)
-smp=$GUEST_SMP
-[ "${QEMU_SOCKET_PER_CPU:-0}" = 1 ] && smp="$GUEST_SMP,sockets=$GUEST_SMP"
 # shellcheck disable=SC2086
-timeout -k 10 "$GUEST_TIMEOUT" $QEMU_SYSTEM -m "$GUEST_MEM" -smp "$smp" \
+timeout -k 10 "$GUEST_TIMEOUT" $QEMU_SYSTEM -m "$GUEST_MEM" $smp_args \
 	-nographic -no-reboot -kernel "$OUT/kernel.img" -initrd "$OUT/initramfs.cpio" $extra \
 	-append "console=$CONSOLE panic=-1 oops=panic ${KERNEL_CMDLINE:+$KERNEL_CMDLINE }${GUEST_CMDLINE:-}" \
 	</dev/null >"$LOGF" 2>"$RES/qemu.stderr"

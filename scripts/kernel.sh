@@ -38,16 +38,19 @@ finish() {	# finish pass|fail "message"
 	exit $?
 }
 
-# The KUnit suite and the one text of the encoding it checks, which the
-# host tests compile too.
+# The KUnit suite, the base's names for what it calls (tests/kunit/<base>/
+# *.h), and the one text of the encoding it checks, which the host tests
+# compile too.
 overlay() {
 	cp "$KUNIT"/*.c "$OUT/src/mm/" &&
-	cp "$ARCH_DIR/encoding.h" "$OUT/src/mm/ptemark_encoding.h" &&
+	{ ! ls "$KUNIT/$BASE"/*.h >/dev/null 2>&1 || cp "$KUNIT/$BASE"/*.h "$OUT/src/mm/"; } &&
+	{ echo "#define ENC_KERNEL_BASE $(echo "$BASE" | awk -F. '{ printf "%d", $1 * 100 + $2 }')";
+	  cat "$ARCH_DIR/encoding.h"; } >"$OUT/src/mm/ptemark_encoding.h" &&
 	cp "$PTEMARK_TOP/generic/pte_marker_model.h" "$OUT/src/mm/ptemark_model.h"
 }
 
 inputs=$( { echo "$KVER"; cat "$(source_id)" 2>/dev/null; series | xargs -r cat; cat "$PTEMARK_TOP/generic/ptemark.config" \
-	"$ARCH_DIR/arch.config" "$ARCH_DIR/arch.conf" "$0" "$KUNIT"/*.c \
+	"$ARCH_DIR/arch.config" "$ARCH_DIR/arch.conf" "$0" "$KUNIT"/*.c $(ls "$KUNIT/$BASE"/*.h 2>/dev/null) \
 	"$ARCH_DIR/encoding.h" "$PTEMARK_TOP/generic/pte_marker_model.h"; } | sha256sum | cut -c1-16)
 
 # kbuild's commands, the same in both modes: a different CC would make

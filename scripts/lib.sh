@@ -35,26 +35,31 @@ all_arches() {
 }
 
 # Load one arch's declarations into the environment.
-# Every key an arch.conf may set, declared once; docs/PORTING.md gives each
-# one's meaning and default (an optional key left out is empty).
+# Every key an arch.conf may set, declared once: the required ones, then
+# the optional ones with their defaults ("KEY=default"; values without
+# spaces). docs/PORTING.md gives each one's meaning. A machine's quirks are
+# values of these (QEMU arguments in QEMU_SYSTEM, guest parameters in
+# KERNEL_CMDLINE), never keys of their own.
 ARCH_KEYS_REQUIRED="ARCH_NAME KERNEL_ARCH CROSS_COMPILE KERNEL_IMAGE APT_PACKAGES QEMU_SYSTEM CONSOLE"
-ARCH_KEYS_OPTIONAL="QEMU_USER KERNEL_CMDLINE QEMU_PREPARE QEMU_SOCKET_PER_CPU GUEST_TIMEOUT_SCALE ARCH_GUEST_TIMEOUT CCACHE_IGNORE"
+ARCH_KEYS_DEFAULTS="QEMU_USER= KERNEL_CMDLINE= QEMU_PREPARE= ARCH_GUEST_TIMEOUT=900 ARCH_GUEST_MEM=1536 CCACHE_IGNORE="
 
 load_arch() {
 	ARCH_DIR=$(arch_dir "$1") || die "unknown arch '$1' (known: $(all_arches | tr '\n' ' '))"
 	_conf=$ARCH_DIR/arch.conf
+	_known="$ARCH_KEYS_REQUIRED $(for _kv in $ARCH_KEYS_DEFAULTS; do printf '%s ' "${_kv%%=*}"; done)"
 	for _k in $(sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$_conf"); do
-		case " $ARCH_KEYS_REQUIRED $ARCH_KEYS_OPTIONAL " in
+		case " $_known " in
 		*" $_k "*) ;;
-		*) die "$_conf: unknown key '$_k' (known: $ARCH_KEYS_REQUIRED $ARCH_KEYS_OPTIONAL)" ;;
+		*) die "$_conf: unknown key '$_k' (known: $_known)" ;;
 		esac
 	done
 	for _k in $ARCH_KEYS_REQUIRED; do
 		grep -q "^[[:space:]]*$_k=" "$_conf" || die "$_conf: required key $_k is missing (docs/PORTING.md)"
 	done
-	# What an arch.conf may leave out must not stay from the last arch loaded.
-	# shellcheck disable=SC2086
-	unset $ARCH_KEYS_OPTIONAL
+	# What an arch.conf leaves out takes its default, never the last arch's.
+	for _kv in $ARCH_KEYS_DEFAULTS; do
+		eval "${_kv%%=*}=\${_kv#*=}"
+	done
 	# shellcheck disable=SC1090
 	. "$_conf"
 	load_base

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Mutants: put each known uffd-wp bug back (tests/mutants/*.patch), build
+# Mutants: put each known uffd-wp bug back on one base, build
 # and boot the kernel with it, and check that some test which passes
 # without it now fails. Writes results/mutants.json and prints a table.
 #
@@ -11,11 +11,13 @@
 #   GUEST_TIMEOUT          host limit for one guest (default: 3 x the
 #                          baseline's run, at least 300 s)
 #
-# A mutant is tests/mutants/<name>.patch (its "Arches:" line says where it
-# applies: "all" or arch names) and/or per-arch variants
-# <name>.<arch>.patch. <name>.encoding.h, if there, is its host-layer
-# form: included after the arch's encoding.h, tests/host/pte_marker_test.c
-# must then fail to build or fail. It applies where a patch does, or where
+# A mutant is a kernel patch for the base: tests/mutants/<base>/<name>.patch
+# (its "Arches:" line says where it applies: "all" or arch names), and/or
+# an arch's own, arch-<name>/mutants/<base>/<name>.patch, which wins there.
+# <name>.encoding.h (tests/mutants/, or the arch's mutants/), if there, is
+# its host-layer form: included after the arch's encoding.h,
+# tests/host/pte_marker_test.c must then fail to build or fail. It applies
+# where a patch does, or where
 # its "Applies-if: EXPR" holds (#if EXPR on the arch's encoding.h).
 #
 # Per arch, a separate tree build/<base>/mutants/<base>/<arch> is built
@@ -33,7 +35,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 load_base
 
-M=$PTEMARK_TOP/tests/mutants
+M=$PTEMARK_TOP/tests/mutants		# host-layer forms; $M/<base>: kernel patches
 MB=$BASE_BUILD/mutants
 MR=$BASE_RESULTS/mutants
 REPORT=${REPORT:-$BUILD/tools/report}
@@ -47,16 +49,18 @@ export PTEMARK_CCACHE="${PTEMARK_CCACHE:-1}"
 [ -x "$REPORT" ] || die "no $REPORT (make builds it: make mutants)"
 [ -d "$M" ] || die "no mutants directory $M"
 
-# Every mutant's name: the patch file names without .<arch> and .patch.
+# An arch's own mutants: <arch dir>/mutants/<base>/*.patch, mutants/*.encoding.h.
+arch_mutants() {
+	echo "$(arch_dir "$1")/mutants"
+}
+
+# Every mutant's name: the patch and host-layer file names, wherever they are.
 all_mutants() {
-	arches=$(all_arches)
-	for f in "$M"/*.patch; do
+	for f in "$M/$BASE"/*.patch "$M"/*.encoding.h "$PTEMARK_TOP"/arch-*/mutants/"$BASE"/*.patch \
+		"$PTEMARK_TOP"/arch-*/mutants/*.encoding.h; do
 		[ -f "$f" ] || continue
 		n=$(basename "$f" .patch)
-		for a in $arches; do
-			n=${n%."$a"}
-		done
-		echo "$n"
+		echo "${n%.encoding.h}"
 	done | sort -u
 }
 
@@ -66,22 +70,31 @@ arches_line() {	# the "Arches:" value of a patch
 
 # The patch that puts mutant $1 back on arch $2, or nothing.
 patch_for() {
-	if [ -f "$M/$1.$2.patch" ]; then
-		echo "$M/$1.$2.patch"
-	elif [ -f "$M/$1.patch" ]; then
-		for w in $(arches_line "$M/$1.patch"); do
+	if [ -f "$(arch_mutants "$2")/$BASE/$1.patch" ]; then
+		echo "$(arch_mutants "$2")/$BASE/$1.patch"
+	elif [ -f "$M/$BASE/$1.patch" ]; then
+		for w in $(arches_line "$M/$BASE/$1.patch"); do
 			if [ "$w" = all ] || [ "$w" = "$2" ]; then
-				echo "$M/$1.patch"
+				echo "$M/$BASE/$1.patch"
 				return
 			fi
 		done
 	fi
 }
 
+# The host-layer form of mutant $1 for arch $2: the arch's, else the generic one.
+encoding_for() {
+	if [ -f "$(arch_mutants "$2")/$1.encoding.h" ]; then
+		echo "$(arch_mutants "$2")/$1.encoding.h"
+	elif [ -f "$M/$1.encoding.h" ]; then
+		echo "$M/$1.encoding.h"
+	fi
+}
+
 # Does the host-layer form of mutant $1 apply to arch $2 (patch there: yes)?
 encoding_applies() {
-	enc=$M/$1.encoding.h
-	[ -f "$enc" ] || return 1
+	enc=$(encoding_for "$1" "$2")
+	[ -n "$enc" ] || return 1
 	[ -n "$(patch_for "$1" "$2")" ] && return 0
 	cond=$(sed -n 's/^[ *]*Applies-if:[[:space:]]*//p' "$enc" | head -n 1)
 	[ -n "$cond" ] || return 1
@@ -95,7 +108,7 @@ host_layer() {	# mutant arch workdir
 	w=$3/host
 	mkdir -p "$w"
 	printf '#include "%s"\n#include "%s"\n' "$(arch_dir "$2")/encoding.h" \
-		"$M/$1.encoding.h" >"$w/encoding.h"
+		"$(encoding_for "$1" "$2")" >"$w/encoding.h"
 	if ! gcc -std=gnu11 -O2 -Wall -Wextra -Werror -I"$PTEMARK_TOP/generic" \
 		-include "$w/encoding.h" -o "$w/pte_marker_test" \
 		"$PTEMARK_TOP/tests/host/pte_marker_test.c" >"$w/build.log" 2>&1; then
@@ -203,27 +216,27 @@ try_mutant() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	if [ -z "$kpatch" ] && ! encoding_applies "$mut" "$arch"; then
-		cond=$(sed -n 's/^[ *]*Applies-if:[[:space:]]*//p' "$M/$mut.encoding.h" 2>/dev/null | head -n 1)
+		cond=$(sed -n 's/^[ *]*Applies-if:[[:space:]]*//p' "$(encoding_for "$mut" "$arch")" 2>/dev/null | head -n 1)
 		if [ -n "$cond" ]; then
 			why="no patch for $arch, and $(basename "$(arch_dir "$arch")")/encoding.h does not have $cond (yet)"
 		else
-			why="no patch for $arch (Arches: $(cat "$M/$mut"*.patch | sed -n 's/^Arches:[[:space:]]*//p' | sort -u | tr '\n' ' '))"
+			why="no patch for $arch on $BASE (tests/mutants/$BASE/$mut.patch Arches: $(arches_line "$M/$BASE/$mut.patch" 2>/dev/null))"
 		fi
 		record "$dir" not-applicable 0 "" "$why"
 		say "$arch" mutants "$mut: not applicable ($why)"
 		return
 	fi
-	if [ -f "$M/$mut.encoding.h" ] && encoding_applies "$mut" "$arch"; then
+	if [ -n "$(encoding_for "$mut" "$arch")" ] && encoding_applies "$mut" "$arch"; then
 		by=$(host_layer "$mut" "$arch" "$dir")
 		say "$arch" mutants "$mut: host layer: ${by:-passed (not caught there)}"
 	fi
 	if [ -z "$kpatch" ]; then
 		if [ -n "$by" ]; then
 			record "$dir" caught $(($(date +%s) - t0)) "$by" \
-				"host layer only: no tests/mutants/$mut.$arch.patch yet"
+				"host layer only: no $BASE patch for $arch yet"
 		else
 			record "$dir" missed $(($(date +%s) - t0)) "" \
-				"host layer passed; no tests/mutants/$mut.$arch.patch yet"
+				"host layer passed; no $BASE patch for $arch yet"
 		fi
 		return
 	fi

@@ -73,18 +73,43 @@ check "loading every arch leaves the exported GUEST_ options as they were" sh -c
 	after=\$(env | grep '^GUEST_' | sort)
 	[ \"\$after\" = \"\$before\" ] || { echo \"before: \$before\"; echo \"after: \$after\"; false; }"
 
-# An optional arch.conf setting (x86_64's KERNEL_CMDLINE, QEMU_SOCKET_PER_CPU)
-# must not carry over to the arch loaded after it in the same shell.
+# An optional arch.conf setting (x86_64's KERNEL_CMDLINE, riscv64's
+# QEMU_PREPARE) must not carry over to the arch loaded after it.
 check "an arch's optional settings do not carry over to the next arch loaded" sh -c "
 	export PTEMARK_TOP=$TOP
 	. $TOP/scripts/lib.sh
 	for a in \$(all_arches); do
-		(load_arch \$a; echo \$a \${KERNEL_CMDLINE:-} \${QEMU_SOCKET_PER_CPU:-} \${QEMU_PREPARE:-})
+		(load_arch \$a; echo \$a \${KERNEL_CMDLINE:-} \${ARCH_GUEST_MEM:-} \${QEMU_PREPARE:-})
 	done >$T/alone
 	for a in \$(all_arches); do
-		load_arch \$a; echo \$a \${KERNEL_CMDLINE:-} \${QEMU_SOCKET_PER_CPU:-} \${QEMU_PREPARE:-}
+		load_arch \$a; echo \$a \${KERNEL_CMDLINE:-} \${ARCH_GUEST_MEM:-} \${QEMU_PREPARE:-}
 	done >$T/first
 	diff $T/alone $T/first"
+
+# An architecture is a directory: a copy of one under a new name is a new
+# arch for make, the scripts and the report, with no other file changed.
+C=$T/copy
+rm -rf "$C" && mkdir -p "$C"
+(cd "$TOP" && git ls-files -z | xargs -0 tar cf - 2>/dev/null) | tar xf - -C "$C"
+src=$(ls -d "$C"/arch-* | head -n 1)
+cp -r "$src" "$C/arch-newarch"
+sed -i 's/^ARCH_NAME=.*/ARCH_NAME=newarch64/' "$C/arch-newarch/arch.conf"
+(cd "$C" && git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm copy) >/dev/null 2>&1
+check "a copied arch directory is a new arch for make's dry run, on every base, and nothing else changes" sh -c "
+	env -u BASE -u BUILD -u RESULTS -u PTEMARK_TOP make -s -n -C $C ARCHES=newarch64 check >$T/copy.n 2>&1 &&
+	for b in \$(ls $C/generic/bases | sed 's/\\.conf\$//'); do
+		grep -q \"scripts/arch.sh newarch64 run\" $T/copy.n &&
+		grep -q -- \"--expect \$b/newarch64=arch-newarch/expect.\$b\" $T/copy.n &&
+		(export PTEMARK_TOP=$C BASE=\$b; . $C/scripts/lib.sh; . $C/scripts/series.sh; load_arch newarch64 &&
+		 [ \"\$ARCH_DIR\" = $C/arch-newarch ] && series_list | grep -q arch-newarch/patches/\$b/ ||
+		 [ ! -d $C/arch-newarch/patches/\$b ]) || exit 1
+	done &&
+	[ -z \"\$(git -C $C status --porcelain | grep -v '^?? build/')\" ]"
+check "no generic file names an arch outside comments" sh -c "
+	! grep -n -E 'x86_64|x86|arm64|aarch64|riscv|s390' $TOP/Makefile $TOP/scripts/*.sh $TOP/tools/*.c $TOP/tools/*.h \
+		$TOP/tools/report/*.c $TOP/tools/report/*.h $TOP/guest/*.c $TOP/guest/*.h $TOP/generic/*.h \
+		$TOP/generic/*.config $TOP/generic/bases/*.conf $TOP/.ci/run |
+		grep -v -E ':[0-9]+:[[:space:]]*(#|\\*|//|/\\*)'"
 
 # arch.conf keys are declared once (scripts/lib.sh): a key nobody reads, or
 # a required one left out, is refused by name instead of silently ignored.
@@ -242,25 +267,28 @@ check "a failing QEMU_PREPARE is an error that names it" sh -c "
 	grep -q 'prep-bad.sh failed: no dtc here' $T/prep.err"
 sed -i '/^QEMU_PREPARE=/d' "$P/arch-fake/arch.conf"
 
-# GUEST_TIMEOUT_SCALE in arch.conf reaches the guest once; GUEST_CMDLINE's wins.
-echo GUEST_TIMEOUT_SCALE=3 >>"$P/arch-fake/arch.conf"
-check "an arch's GUEST_TIMEOUT_SCALE reaches the guest command line" sh -c "
-	GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
-	[ \$(grep -o 'ptemark.timeout_scale=[0-9]*' $T/qemu.args) = ptemark.timeout_scale=3 ]"
-check "a timeout_scale in GUEST_CMDLINE wins over the arch's" sh -c "
+# A slow arch stretches its suites in KERNEL_CMDLINE; GUEST_CMDLINE comes
+# after it, and the init takes a parameter's last value.
+echo 'KERNEL_CMDLINE="ptemark.timeout_scale=3"' >>"$P/arch-fake/arch.conf"
+check "an arch's timeout_scale reaches the guest, GUEST_CMDLINE's after it" sh -c "
 	GUEST_CMDLINE=ptemark.timeout_scale=5 GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
-	[ \$(grep -o 'ptemark.timeout_scale=[0-9]*' $T/qemu.args) = ptemark.timeout_scale=5 ]"
-sed -i '/^GUEST_TIMEOUT_SCALE=/d' "$P/arch-fake/arch.conf"
+	grep -q -- 'ptemark.timeout_scale=3 ptemark.timeout_scale=5' $T/qemu.args"
+sed -i '/^KERNEL_CMDLINE=/d' "$P/arch-fake/arch.conf"
 
-# QEMU_SOCKET_PER_CPU gives each vCPU a socket; without it -smp is the count.
-check "without QEMU_SOCKET_PER_CPU, -smp is the bare count" sh -c "
+# -smp is the bare count, unless the arch's QEMU_SYSTEM gives a topology.
+check "without an -smp of the arch's, -smp is the bare count" sh -c "
 	GUEST_SMP=3 GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
 	grep -q -- '-smp 3 ' $T/qemu.args"
-check "QEMU_SOCKET_PER_CPU=1 gives every vCPU its own socket" sh -c "
-	echo QEMU_SOCKET_PER_CPU=1 >>$P/arch-fake/arch.conf &&
+check "an arch's -smp @GUEST_SMP@,sockets=@GUEST_SMP@ gives every vCPU its own socket" sh -c "
+	sed -i 's|^QEMU_SYSTEM=\"\\(.*\\)\"|QEMU_SYSTEM=\"\\1 -smp @GUEST_SMP@,sockets=@GUEST_SMP@\"|' $P/arch-fake/arch.conf &&
 	GUEST_SMP=3 GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
-	grep -q -- '-smp 3,sockets=3 ' $T/qemu.args"
-sed -i '/^QEMU_SOCKET_PER_CPU=/d' "$P/arch-fake/arch.conf"
+	grep -q -- '-smp 3,sockets=3 ' $T/qemu.args && [ \$(grep -o -- '-smp' $T/qemu.args | wc -l) = 1 ]"
+sed -i 's| -smp @GUEST_SMP@,sockets=@GUEST_SMP@||' "$P/arch-fake/arch.conf"
+check "an arch's ARCH_GUEST_MEM is the guest's memory, GUEST_MEM wins" sh -c "
+	echo ARCH_GUEST_MEM=777 >>$P/arch-fake/arch.conf &&
+	GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 && grep -q -- '-m 777 ' $T/qemu.args &&
+	GUEST_MEM=555 GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 && grep -q -- '-m 555 ' $T/qemu.args"
+sed -i '/^ARCH_GUEST_MEM=/d' "$P/arch-fake/arch.conf"
 
 # An arch's KERNEL_CMDLINE reaches the guest's command line.
 check "an arch's KERNEL_CMDLINE reaches the guest command line" sh -c "
