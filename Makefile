@@ -9,6 +9,8 @@
 #   make mutants  put each known bug back, check the suites catch it
 #                 [MUTANTS="name..."]; results/<base>/mutants.json
 #   make refresh  regenerate the project's patches against each base's source
+#   make series   the patches as series to post, with cover letters
+#                 [AUTHOR="Name <email>"]; results/series/<base>/<topic>/
 #
 # Options: BASE="6.12 7.3"  ARCHES="s390x riscv64"  PATCHES=<dir>  TESTS=<dir>  RERUN=1
 #          KERNEL_SRC=<dir|.tar.xz>  KERNEL_PKG_VERSION=<Debian version>
@@ -48,7 +50,7 @@ export BUILD RESULTS REPORT PATCHES TESTS KERNEL_SRC KERNEL_PKG_VERSION RERUN GU
 all: help
 
 help:
-	@sed -n '2,16s/^# \{0,1\}//p' Makefile
+	@sed -n '2,18s/^# \{0,1\}//p' Makefile
 
 # Debian's packages first: the host tests need the cross compilers and
 # qemu-user too. Then the kernel source, for the matrix.
@@ -128,6 +130,12 @@ bench: setup
 .PHONY: refresh
 refresh: setup
 	@for b in $(BASE); do BASE=$$b scripts/refresh.sh || exit 1; done
+
+# The project's patches as series to post, per topic, with cover letters
+# (results/series/<base>/<topic>/); after make matrix (README.md).
+.PHONY: series
+series: setup
+	@rc=0; for b in $(BASE); do BASE=$$b scripts/post.sh || rc=1; done; exit $$rc
 
 # Bit maps of every arch's present, swap and marker PTE (text + SVG).
 layout:

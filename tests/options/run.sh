@@ -484,5 +484,41 @@ check "the initramfs cache follows every file under TESTS, not only *.c" sh -c "
 check "arch.sh rejects an unknown phase" sh -c "
 	! sh $P/scripts/arch.sh fake64 bogus 2>$T/phase.err && grep -q \"unknown phase 'bogus'\" $T/phase.err"
 
+# make series: posting needs a person, and what it writes applies.
+SP=$T/post
+rm -rf "$SP" && mkdir -p "$SP/home" "$SP/tree"
+mkdir -p "$SP/tree/tools/testing/selftests/mm" "$SP/tree/mm" "$SP/tree/scripts"
+echo 'int x;' >"$SP/tree/mm/a.c"; echo 'int y;' >"$SP/tree/tools/testing/selftests/mm/t.c"
+printf '#!/usr/bin/perl\nexit 0;\n' >"$SP/tree/scripts/checkpatch.pl"
+echo "VERSION = 6" >"$SP/tree/Makefile"
+(cd "$SP/tree" && git init -q && git add -A && git -c user.name=a -c user.email=a@a commit -qm base &&
+	echo 'int y = 1;' >tools/testing/selftests/mm/t.c &&
+	git -c user.name='ptemark developers' -c user.email=dev@ptemark.invalid commit -qam 'selftests/mm: skip t without y' -m 'Why.' -m 'Signed-off-by: ptemark developers <dev@ptemark.invalid>' &&
+	echo 'int x = 1;' >mm/a.c &&
+	git -c user.name='ptemark developers' -c user.email=dev@ptemark.invalid commit -qam 'mm: keep x' -m 'Why, seen with stale-wp-fork-unread.' \
+		-m 'Fixes: 0123456789ab ("mm: lose x")
+Signed-off-by: ptemark developers <dev@ptemark.invalid>' &&
+	git format-patch -q -N -o "$SP/patches" HEAD~2 && git reset -q --hard HEAD~2 && rm -rf .git) >"$SP/setup.log" 2>&1
+mkdir -p "$P/generic/patches/6.12" && cp "$SP/patches"/*.patch "$P/generic/patches/6.12/"
+mkdir -p "$R" && printf '| arch | regress |\n|---|---|\n| fake64 | 1/0/0 |\n' >"$R/matrix.md"
+echo '{"arches": {"fake64": {"tests": [{"suite": "regress", "name": "stale-wp-fork-unread"}]}}}' >"$R/matrix.json"
+check "make series stops without a person to sign off, and refuses the project's placeholder" sh -c "
+	! env -u AUTHOR HOME=$SP/home GIT_CONFIG_NOSYSTEM=1 KERNEL_SRC=$SP/tree sh $P/scripts/post.sh 2>$T/post.err &&
+	grep -q 'make series needs a person for Author and Signed-off-by (a DCO)' $T/post.err &&
+	! AUTHOR='ptemark developers <dev@ptemark.invalid>' KERNEL_SRC=$SP/tree sh $P/scripts/post.sh 2>$T/post.err &&
+	grep -q 'is a placeholder' $T/post.err"
+check "make series writes each topic with a cover letter, signed by AUTHOR, and git am checks it" sh -c "
+	AUTHOR='Ada Lovelace <ada@example.org>' KERNEL_SRC=$SP/tree sh $P/scripts/post.sh >$T/post.out 2>&1 &&
+	o=$RESULTS/series/6.12 &&
+	[ \"\$(ls \$o)\" = \"\$(printf 'mm-fixes\nselftests')\" ] &&
+	grep -q '^Subject: \[PATCH 0/1\] mm/userfaultfd: uffd-wp fixes' \$o/mm-fixes/0000-cover-letter.patch &&
+	grep -q 'fails without it: stale-wp-fork-unread' \$o/mm-fixes/0000-cover-letter.patch &&
+	grep -q '^| fake64 | 1/0/0 |' \$o/mm-fixes/0000-cover-letter.patch &&
+	grep -q '^Subject: \[PATCH 1/1\] mm: keep x' \$o/mm-fixes/0001-*.patch &&
+	grep -qx 'From: Ada Lovelace <ada@example.org>' \$o/mm-fixes/0001-*.patch &&
+	grep -qx 'Signed-off-by: Ada Lovelace <ada@example.org>' \$o/mm-fixes/0001-*.patch &&
+	! grep -rq ptemark.invalid \$o && grep -q 'mm-fixes: 1 patch(es), checkpatch --strict clean, git am on a fresh 6.12 tree ok' $T/post.out"
+rm -f "$P/generic/patches/6.12"/*.patch "$R/matrix.md" "$R/matrix.json"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
