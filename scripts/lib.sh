@@ -8,9 +8,10 @@ JOBS=${JOBS:-$(($(nproc) + 1))}
 : "${PTEMARK_T0:=$(date +%s)}"
 export PTEMARK_T0
 
-# One progress line: "[  42s] x86_64  kernel  building".
+# One progress line: "[  42s] x86_64@7.3  kernel  building" (the base
+# once one is loaded).
 say() {
-	printf '[%4ss] %-8s %-10s %s\n' "$(($(date +%s) - PTEMARK_T0))" "$1" "$2" "$3"
+	printf '[%4ss] %-12s %-10s %s\n' "$(($(date +%s) - PTEMARK_T0))" "$1${BASE_BUILD:+@$BASE}" "$2" "$3"
 }
 
 die() {
