@@ -198,6 +198,11 @@ uffd-unit-tests|wp-fork/anon|pass|
 uffd-stress|anon|pass|
 uffd-stress|uffd-stress|error|truncated log
 ptemark-init|suites-not-reached|error|1 of 3 suites not reached: truncated log"
+# "lost" marks the errors whose result line never came (docs/RESULTS.md):
+# the cut suite, the unreached ones, the missing done line.
+same "truncated: lost marks only the results that never came" \
+	"$(q '[.arches[].tests[] | select(.lost) | .suite + "|" + .name] | join(" ")')" \
+	"uffd-stress|uffd-stress ptemark-init|suites-not-reached ptemark-init|done"
 same "truncated: arm64 reason quotes the init's last word" "$(q .arches.arm64.reason)" \
 	"truncated log: no done line (init said: init crashed with signal 11, rebooting)"
 same "truncated: arm64 every suite done but no done line" "$(tests_of arm64)" \
@@ -261,6 +266,9 @@ same "kunit3: arm64 boot" "$(q '.arches.arm64 | [.boot, .complete, .seconds.boot
 # --- garbage: CR LF, NULs, escapes, invalid UTF-8, specials to escape -------
 run garbage -- x86_64
 same "garbage: exit 1 (a test fails)" "$rc" 1
+same "garbage: a test's own TIMEOUT is an error, not lost" \
+	"$(q '[.arches.x86_64.tests[] | select(.result == "error") | [.name, (.lost // false | tostring)] | join("|")] | join(" ")')" \
+	"minor/shmem|false"
 valid garbage
 same "garbage: x86_64 fields" "$(arch_line x86_64)" "pass|pass|true|0x1ffff|115|2.5|6.5|9||true"
 same "garbage: results and reasons survive the noise" "$(tests_of x86_64)" \

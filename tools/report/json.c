@@ -133,6 +133,8 @@ void write_json(FILE *f, const char *kernel, struct arch *arches, int n)
 			json_str(f, x->name);
 			fprintf(f, ", \"result\": \"%s\", \"reason\": ", result_names[x->res]);
 			json_str(f, x->reason);
+			if (x->lost)
+				fputs(", \"lost\": true", f);
 			fputc('}', f);
 		}
 		fprintf(f, "%s]\n    }", a->ntests ? "\n      " : "");

@@ -20,8 +20,8 @@ static size_t host_cap;
 unsigned int host_counts[R_NR];
 bool have_host;
 
-static void add_test(struct arch *a, const char *suite, const char *name,
-		     enum result res, const char *reason)
+static void add_lost(struct arch *a, const char *suite, const char *name,
+		     enum result res, const char *reason, bool lost)
 {
 	struct test *t;
 	size_t i;
@@ -32,6 +32,7 @@ static void add_test(struct arch *a, const char *suite, const char *name,
 	t->name = xstrdup(name);
 	t->res = res;
 	t->reason = xstrdup(reason ? reason : "");
+	t->lost = lost;
 	a->counts[res]++;
 
 	for (i = 0; i < nsuites; i++)
@@ -39,6 +40,12 @@ static void add_test(struct arch *a, const char *suite, const char *name,
 			return;
 	GROW(suites, nsuites, suites_cap);
 	suites[nsuites++] = xstrdup(suite);
+}
+
+static void add_test(struct arch *a, const char *suite, const char *name,
+		     enum result res, const char *reason)
+{
+	add_lost(a, suite, name, res, reason, false);
 }
 
 /* Move suites[from] to suites[to], to <= from, keeping the others' order. */
@@ -127,7 +134,7 @@ static void emit_node(struct arch *a, const char *suite, struct node *n,
 	size_t i;
 
 	if (!n->nkids) {
-		add_test(a, suite, path ? path : n->name, n->res, n->reason);
+		add_lost(a, suite, path ? path : n->name, n->res, n->reason, n->cut);
 	} else {
 		for (i = 0; i < n->nkids; i++) {
 			struct node *k = n->kids[i];
@@ -139,7 +146,7 @@ static void emit_node(struct arch *a, const char *suite, struct node *n,
 			free(kp);
 		}
 		if (n->cut ? !kcut : bad_result(n->res) && !kbad)
-			add_test(a, suite, path ? path : n->name, n->res, n->reason);
+			add_lost(a, suite, path ? path : n->name, n->res, n->reason, n->cut);
 	}
 	*cut |= kcut || n->cut;
 	*bad |= kbad || bad_result(n->res);
@@ -333,7 +340,7 @@ static void ktap_close(struct ktap *k, const char *cause, bool need_plan)
 	else if (need_plan && k->plan < 0)
 		r = xasprintf("no suite plan: %s", cause);
 	if (r)
-		add_test(k->a, k->self, "suites-not-reached", R_ERROR, r);
+		add_lost(k->a, k->self, "suites-not-reached", R_ERROR, r, true);
 	free(r);
 }
 
@@ -508,7 +515,7 @@ static void parse_log(struct arch *a, const char *buf, size_t len)
 		if (a->ntests == before) {
 			char *r = xasprintf("no done line: %s", cause);
 
-			add_test(a, init.self, "done", R_ERROR, r);
+			add_lost(a, init.self, "done", R_ERROR, r, true);
 			free(r);
 		}
 	}

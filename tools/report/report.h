@@ -47,6 +47,7 @@ struct test {
 	char *name;
 	enum result res;
 	char *reason;
+	bool lost;	/* error: its result line never came (stream cut short) */
 };
 
 struct rule {
