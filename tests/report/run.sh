@@ -346,7 +346,9 @@ same "lost suite result line: the top-level numbering says so" \
 #   - "not ok ... # TIMEOUT": an error here, a failure to kunit.py;
 #   - the garbage case is not compared: kunit.py does not finish on its
 #     invalid UTF-8 and escape bytes (it grew past 8 GB in 9 minutes).
-KUNITPY=$TOP/build/src/linux-source-6.12/tools/testing/kunit/kunit.py
+# Any base's extracted tree has it (make setup extracts them to build/<base>/src).
+KUNITPY=$(ls "$TOP"/build/*/src/linux-source-*/tools/testing/kunit/kunit.py 2>/dev/null | head -n 1)
+KUNITPY=${KUNITPY:-$TOP/build/<base>/src/linux-source-<version>/tools/testing/kunit/kunit.py}
 kcounts() {	# kcounts FILE: "pass fail skip" as kunit.py parse counts them
 	# Bounded: kunit.py never ends on some binary junk (the garbage case).
 	(ulimit -v 1000000; timeout 30 python3 "$KUNITPY" parse "$1" 2>/dev/null) | sed -n 's/.*Testing complete\. Ran [0-9]* tests\{0,1\}: //p' |
