@@ -4,6 +4,8 @@
 set -u
 # make check exports the user's options; these checks set their own.
 unset ARCHES PATCHES TESTS RERUN GUEST_TIMEOUT GUEST_SUITES GUEST_CMDLINE GUEST_SMP GUEST_MEM
+# ... and make's own (make check BASE=7.3 hands BASE on in MAKEFLAGS).
+unset MAKEFLAGS MFLAGS MAKELEVEL
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 T=$TOP/build/tests/options
 rm -rf "$T" && mkdir -p "$T"
