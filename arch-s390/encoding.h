@@ -54,7 +54,16 @@ typedef unsigned long long enc_val_t;
 #define ENC_PTE_UFFD_WP		0x080ULL	/* _PAGE_UFFD_WP = _PAGE_UNUSED */
 #define ENC_PMD_UFFD_WP		0x800ULL	/* _SEGMENT_ENTRY_UFFD_WP */
 #define ENC_SWP_UFFD_WP		0x080ULL	/* _PAGE_SWP_UFFD_WP */
-#define ENC_PMD_SWP_UFFD_WP	0ULL		/* no PMD swap entries */
+/*
+ * PMD swap entries: none in 6.12; 7.3 has segment swap entries, and its
+ * port keeps the uffd bit there in 0x800 too (ENC_KERNEL_BASE: the base as
+ * major * 100 + minor, defined by scripts/kernel.sh and the host tests).
+ */
+#if defined(ENC_KERNEL_BASE) && ENC_KERNEL_BASE >= 703
+#define ENC_PMD_SWP_UFFD_WP	0x800ULL
+#else
+#define ENC_PMD_SWP_UFFD_WP	0ULL
+#endif
 
 #define ENC_PTE_NONE		0x400ULL
 /* pte_none() compares with _PAGE_INVALID; spelt out so ENC_PTE_NONE is checked */

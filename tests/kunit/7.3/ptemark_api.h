@@ -3,7 +3,8 @@
  * The few kernel names the pte_marker KUnit suite needs, for a mainline
  * 7.3 base: markers through the softleaf API (include/linux/leafops.h),
  * uffd-wp bits through pte_uffd() and friends, run-time support through
- * pgtable_supports_uffd() (include/asm-generic/pgtable_uffd.h).
+ * pgtable_supports_uffd_mm() (include/asm-generic/pgtable_uffd.h, added by
+ * generic/patches/7.3 with pte_unused(mm, pte)).
  * scripts/kernel.sh copies this file to mm/ptemark_api.h; the other base
  * has its own, with the same names.
  */
@@ -104,12 +105,12 @@ static inline pte_t ptemark_marker_drop(pte_t pte, pte_marker mask)
  * Run-time support: riscv has uffd-wp (and soft-dirty) bits only on CPUs
  * with Svrsw60t59b; without it even the swap-PTE helpers set nothing.
  */
-#define ptemark_uffd_wp_supported()		pgtable_supports_uffd()
+#define ptemark_uffd_wp_supported()		pgtable_supports_uffd_mm(&init_mm, NULL)
 #define ptemark_swp_uffd_wp_active()		pgtable_supports_uffd()
 #define ptemark_swp_soft_dirty_active()		pgtable_supports_soft_dirty()
-/* s390 has no uffd-wp in 7.3 although its ptemark encoding describes one */
+/* plain 7.3 has no s390 uffd-wp although its ptemark encoding describes one */
 #define PTEMARK_UFFD_WP_OPTIONAL		1
 
-#define ptemark_pte_unused(pte)			pte_unused(pte)
+#define ptemark_pte_unused(pte)			pte_unused(&init_mm, pte)
 
 #endif /* PTEMARK_API_H */
