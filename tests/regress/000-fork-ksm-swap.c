@@ -25,7 +25,7 @@
  *   a uffd-wp one (spurious faults on unprotected pages, 000-fork-*-parent);
  * - KSM's replace_page() building the new PTE from vm_page_prot alone,
  *   without carrying pte_uffd_wp() over (000-ksm-*). NOTE: that is what
- *   upstream does today: 6.12.117 (x86_64 and arm64 guests) and the 6.18
+ *   upstream does: 6.12.117 (x86_64 and arm64 guests) and the 6.18
  *   host kernel both fail 000-ksm-wp-bit and 000-ksm-wp-fault - every
  *   protected page KSM maps onto another page's KSM copy loses its bit and
  *   the next write breaks COW without a userfault (only the page that
