@@ -20,6 +20,7 @@ t0=$(date +%s)
 SRC=$(kernel_src)
 [ -f "$SRC/Makefile" ] || die "kernel source missing at $SRC (run scripts/source.sh)"
 KVER=$(kernel_version)
+ENC_BASE=$(base_number "$BASE") || die "BASE=$BASE: the encodings need a base named <major>.<minor> (ENC_KERNEL_BASE)"
 
 . "$PTEMARK_TOP/scripts/series.sh"
 KUNIT=$PTEMARK_TOP/tests/kunit
@@ -44,7 +45,7 @@ finish() {	# finish pass|fail "message"
 overlay() {
 	cp "$KUNIT"/*.c "$OUT/src/mm/" &&
 	{ ! ls "$KUNIT/$BASE"/*.h >/dev/null 2>&1 || cp "$KUNIT/$BASE"/*.h "$OUT/src/mm/"; } &&
-	{ echo "#define ENC_KERNEL_BASE $(echo "$BASE" | awk -F. '{ printf "%d", $1 * 100 + $2 }')";
+	{ echo "#define ENC_KERNEL_BASE $ENC_BASE";
 	  cat "$ARCH_DIR/encoding.h"; } >"$OUT/src/mm/ptemark_encoding.h" &&
 	cp "$PTEMARK_TOP/generic/pte_marker_model.h" "$OUT/src/mm/ptemark_model.h"
 }

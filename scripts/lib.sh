@@ -83,6 +83,13 @@ all_bases() {
 	ls "$PTEMARK_TOP"/generic/bases/*.conf | sed 's|.*/||; s|\.conf$||' | sort -V
 }
 
+# base_number BASE: the base as one number, major * 100 + minor (7.3 is
+# 703), which an encoding compares as ENC_KERNEL_BASE; fails for a name
+# that is not <major>.<minor>, the only names a base moves to.
+base_number() {
+	echo "$1" | awk -F. '/^[0-9]+\.[0-9]+$/ && $2 < 100 { printf "%d\n", $1 * 100 + $2; ok = 1 } END { exit !ok }'
+}
+
 # Load the base named by $BASE (one of all_bases): KERNEL_PKG, the package
 # the source comes from, and APT_SOURCE, the suite that has it when the
 # machine's own apt sources do not ("trixie-backports main"). Everything

@@ -10,6 +10,8 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+PTEMARK_TOP=$top
+. "$top/scripts/lib.sh"
 out=${BUILD:-$top/build}/tests/host
 src=$here/pte_marker_test.c
 cflags="-std=gnu11 -O2 -Wall -Wextra -Werror -I$top/generic"
@@ -112,11 +114,11 @@ for enc in $encs; do
 done
 
 # 1b. Each kernel base's form of every encoding: ENC_KERNEL_BASE is the
-#     base as major * 100 + minor, as scripts/kernel.sh defines it for the
-#     kernel's copy (an encoding may differ between bases: riscv64 7.3's
-#     soft-dirty bits).
-for b in $(ls "$top"/generic/bases | sed -n 's/\.conf$//p'); do
-	nb=$(echo "$b" | awk -F. '{ printf "%d", $1 * 100 + $2 }')
+#     base as major * 100 + minor (base_number, scripts/lib.sh), as
+#     scripts/kernel.sh defines it for the kernel's copy (an encoding may
+#     differ between bases: riscv64 7.3's soft-dirty bits).
+for b in $(all_bases); do
+	nb=$(base_number "$b") || { tap fail "base $b: not <major>.<minor>, no ENC_KERNEL_BASE for it"; continue; }
 	native_dir=$out/native-$b
 	mkdir -p "$native_dir"
 	for enc in $encs; do
