@@ -9,6 +9,7 @@
 #   make mutants  put each known bug back, check the suites catch it
 #                 [MUTANTS="name..."]; results/<base>/mutants.json
 #   make refresh  regenerate the project's patches against each base's source
+#                 [BASE=<base> TO=<major.minor>: move the base first, docs/PORTING.md]
 #   make series   the patches as series to post, with cover letters
 #                 [AUTHOR="Name <email>"]; results/series/<base>/<topic>/
 #
@@ -50,7 +51,7 @@ export BUILD RESULTS REPORT PATCHES TESTS KERNEL_SRC KERNEL_PKG_VERSION RERUN GU
 all: help
 
 help:
-	@sed -n '2,18s/^# \{0,1\}//p' Makefile
+	@sed -n '2,19s/^# \{0,1\}//p' Makefile
 
 # Debian's packages first: the host tests need the cross compilers and
 # qemu-user too. Then the kernel source, for the matrix.
@@ -127,9 +128,16 @@ bench: setup
 
 # Regenerate the project's series against the current base, in place:
 # context and line numbers only (README.md, "When the base moves").
+# TO=<major.minor> (on make's command line only) first moves BASE to that
+# version, renaming its files, then refreshes it (scripts/move-base.sh).
 .PHONY: refresh
+ifeq ($(origin TO)$(if $(TO),,-empty),command line)
+refresh:
+	@scripts/move-base.sh '$(BASE)' '$(TO)'
+else
 refresh: setup
 	@for b in $(BASE); do BASE=$$b scripts/refresh.sh || exit 1; done
+endif
 
 # The project's patches as series to post, per topic, with cover letters
 # (results/series/<base>/<topic>/); after make matrix (README.md).

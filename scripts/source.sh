@@ -9,6 +9,11 @@
 #   neither                    the installed package (scripts/setup.sh), or
 #                              for a base whose package Debian 12 lacks
 #                              (APT_SOURCE), the newest in that suite
+# scripts/source.sh --has PKG only prints the newest version of PKG the
+# base's archive has, or fails naming what it has (scripts/move-base.sh
+# asks it before renaming anything).
+# PTEMARK_TEST_ARCHIVE="<package>..." (tests only) stands for the archive,
+# each package at version 1: apt is not asked and nothing is fetched.
 # The base is $BASE (generic/bases/<base>.conf); its tree goes to
 # build/<base>/src. Writes build/<base>/src/source.id: kernel_pkg=<package
 # version> (empty for KERNEL_SRC) and kernel_source=<what was used>, for
@@ -66,19 +71,61 @@ apt_q() {	# apt_q COMMAND ARGS...: apt-get/apt-cache with the base's sources
 	# shellcheck disable=SC2086
 	$cmd $APT_OPTS "$@"
 }
+testing() { [ -n "${PTEMARK_TEST_ARCHIVE+set}" ]; }
 apt_update() {
+	testing && return 0
 	say all source "apt-get update${APT_SOURCE:+ of $APT_SOURCE (private lists in ${A#"$PTEMARK_TOP"/})}" >&2
 	apt_q apt-get update -qq >"$BUILD/apt-$BASE.log" 2>&1
 }
-versions() {
-	apt_q apt-cache madison "$KERNEL_PKG" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}'
+versions() {	# versions [PKG]: the archive's versions of PKG (the base's package), newest first
+	if testing; then
+		case " $PTEMARK_TEST_ARCHIVE " in *" ${1:-$KERNEL_PKG} "*) echo 1 ;; esac
+		return 0
+	fi
+	apt_q apt-cache madison "${1:-$KERNEL_PKG}" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}'
 }
+# Every linux-source-<major>.<minor> the lists know of, oldest first.
+sources() {
+	if testing; then
+		# shellcheck disable=SC2086
+		printf '%s\n' $PTEMARK_TEST_ARCHIVE
+	else
+		apt_q apt-cache pkgnames linux-source- 2>/dev/null
+	fi | grep -E '^linux-source-[0-9]+\.[0-9]+$' | sort -V
+}
+# What to run when the archive has dropped the base's package: the move to
+# the newest linux-source the lists know of, when it is newer than the base.
+move_hint() {
+	new=$(sources | tail -n 1)
+	to=${new#linux-source-}
+	if [ "$KERNEL_PKG" = "linux-source-$BASE" ] && [ -n "$new" ] && [ "$new" != "$KERNEL_PKG" ] &&
+		[ "$(printf '%s\n' "$BASE" "$to" | sort -V | tail -n 1)" = "$to" ] &&
+		[ ! -f "$PTEMARK_TOP/generic/bases/$to.conf" ] && [ -n "$(versions "$new")" ]; then
+		echo "make refresh BASE=$BASE TO=$to, for its newest, $new"
+	else
+		echo "make refresh BASE=$BASE TO=<major>.<minor>, for the linux-source-<major>.<minor> it has"
+	fi
+}
+
+if [ "${1:-}" = --has ]; then
+	[ -n "${2:-}" ] || die "usage: scripts/source.sh --has PACKAGE"
+	v=$(versions "$2" | head -n 1)
+	if [ -z "$v" ] && [ -n "${APT_SOURCE:-}" ]; then	# the lists may be old
+		apt_update || die "apt-get update of $APT_SOURCE failed (see $BUILD/apt-$BASE.log)"
+		v=$(versions "$2" | head -n 1)
+	fi
+	have=$(sources | tr '\n' ' ' | sed 's/ $//')
+	[ -n "$v" ] || die "${APT_SOURCE:-"the apt sources of this machine"} has no $2 (it has: ${have:-no linux-source-<major>.<minor>})"
+	echo "$v"
+	exit 0
+fi
 
 # The package version asked for, fetched unless it is the installed one.
 fetch_pkg() {
 	v=$1
 	d=$BUILD/pkg/$KERNEL_PKG/$v
 	if [ ! -f "$d/root/usr/src/$KERNEL_PKG.tar.xz" ]; then
+		testing && die "PTEMARK_TEST_ARCHIVE: a test archive has nothing to fetch ($KERNEL_PKG $v)"
 		have=$(versions)
 		if ! echo "$have" | grep -qxF -- "$v"; then	# the lists may be old
 			apt_update
@@ -123,7 +170,7 @@ elif [ -n "${APT_SOURCE:-}" ]; then
 		[ -n "$(find "$A/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null)" ] || apt_update ||
 			echo "ptemark: warning: apt-get update of $APT_SOURCE failed (see $BUILD/apt-$BASE.log); using the lists there are" >&2
 		v=$(versions | head -n 1)
-		[ -n "$v" ] || die "$APT_SOURCE has no $KERNEL_PKG (see $BUILD/apt-$BASE.log): the base has moved on? generic/bases/$BASE.conf and docs/PORTING.md"
+		[ -n "$v" ] || die "$APT_SOURCE has no $KERNEL_PKG (see $BUILD/apt-$BASE.log): the base has moved on; run $(move_hint) (docs/PORTING.md, \"Bases\")"
 	fi
 	tar=$(fetch_pkg "$v") || exit 1
 	extract "$tar"
