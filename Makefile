@@ -90,7 +90,10 @@ BUILD_NICE := $(if $(filter-out 1,$(MATRIX_JOBS)),nice -n 19)
 # A guest, a compile, a prep and two user phases at once.
 MAKE_JOBS := $(if $(filter-out 1,$(MATRIX_JOBS)),$(shell expr $(MATRIX_JOBS) + 3),1)
 ARCH_SH = env BASE=$(call cell_base,$*) scripts/arch.sh $(call cell_arch,$*)
-prep-%: setup FORCE
+# The top make's matrix-run has run setup; the sub-make that runs the cells
+# need not check every package and source again.
+CELL_SETUP := $(if $(filter 0,$(MAKELEVEL)),setup)
+prep-%: $(CELL_SETUP) FORCE
 	@$(BUILD_NICE) $(ARCH_SH) prep || echo "ptemark: $* did not build, see $(RESULTS)/$(call cell_base,$*)/$(call cell_arch,$*)/build.log"
 kernel-%: prep-% FORCE
 	@$(BUILD_NICE) $(ARCH_SH) kernel || [ ! -f $(BUILD)/$(call cell_base,$*)/$(call cell_arch,$*)/prep.ready ] || echo "ptemark: $* did not build, see $(RESULTS)/$(call cell_base,$*)/$(call cell_arch,$*)/build.log"

@@ -71,7 +71,7 @@ for p in $phases; do
 		# Reuse the last results when neither the kernel nor the initramfs changed.
 		run_inputs=$( { cat "$OUT/kernel.inputs"; sha256sum <"$OUT/initramfs.cpio";
 			[ -n "${QEMU_PREPARE:-}" ] && cat "$ARCH_DIR/$QEMU_PREPARE";
-			env | grep -E '^GUEST_' | sort; } | sha256sum | cut -c1-16)
+			env | grep -E '^GUEST_[A-Z_]*=.' | sort; } | sha256sum | cut -c1-16)
 		if [ -z "${RERUN:-}" ] && [ "$(cat "$OUT/run.inputs" 2>/dev/null)" = "$run_inputs" ] &&
 			[ -f "$RES/run.meta" ] && grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null; then
 			say "$ARCH_NAME" boot "up to date: results of $(date -r "$RES/console.log" '+%F %T') reused (RERUN=1 boots again)"

@@ -21,13 +21,8 @@ die() {
 
 # Find the arch directory whose arch.conf declares ARCH_NAME=$1.
 arch_dir() {
-	for conf in "$PTEMARK_TOP"/arch-*/arch.conf; do
-		if grep -qx "ARCH_NAME=$1" "$conf"; then
-			dirname "$conf"
-			return 0
-		fi
-	done
-	return 1
+	_conf=$(grep -lx "ARCH_NAME=$1" "$PTEMARK_TOP"/arch-*/arch.conf 2>/dev/null | head -n 1)
+	[ -n "$_conf" ] && echo "${_conf%/*}"
 }
 
 # List every arch name, in directory order.
@@ -48,15 +43,20 @@ load_arch() {
 	ARCH_DIR=$(arch_dir "$1") || die "unknown arch '$1' (known: $(all_arches | tr '\n' ' '))"
 	_conf=$ARCH_DIR/arch.conf
 	_known="$ARCH_KEYS_REQUIRED $(for _kv in $ARCH_KEYS_DEFAULTS; do printf '%s ' "${_kv%%=*}"; done)"
-	for _k in $(sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' "$_conf"); do
-		case " $_known " in
-		*" $_k "*) ;;
-		*) die "$_conf: unknown key '$_k' (known: $_known)" ;;
-		esac
-	done
-	for _k in $ARCH_KEYS_REQUIRED; do
-		grep -q "^[[:space:]]*$_k=" "$_conf" || die "$_conf: required key $_k is missing (docs/PORTING.md)"
-	done
+	# Every key known, every required key there: one pass over the file.
+	_bad=$(awk -v known=" $_known " -v req="$ARCH_KEYS_REQUIRED" '
+		/^[[:space:]]*[A-Za-z_][A-Za-z0-9_]*=/ {
+			k = $0; sub(/^[[:space:]]*/, "", k); sub(/=.*/, "", k); seen[k] = 1
+			if (!bad && index(known, " " k " ") == 0) bad = "unknown key \047" k "\047 (known: " list ")"
+		}
+		BEGIN { list = known; gsub(/^ +| +$/, "", list); gsub(/  +/, " ", list) }
+		END {
+			n = split(req, r, " ")
+			for (i = 1; i <= n && !bad; i++)
+				if (!(r[i] in seen)) bad = "required key " r[i] " is missing (docs/PORTING.md)"
+			print bad
+		}' "$_conf")
+	[ -z "$_bad" ] || die "$_conf: $_bad"
 	# What an arch.conf leaves out takes its default, never the last arch's.
 	for _kv in $ARCH_KEYS_DEFAULTS; do
 		eval "${_kv%%=*}=\${_kv#*=}"
@@ -130,6 +130,13 @@ uapi_seed() {
 	echo "$BASE_BUILD/src/uapi"
 }
 
+# The tree's version as kbuild's "make kernelversion" prints it, read from
+# its top Makefile: that make costs a tenth of a second, and the version is
+# asked for in every step of every cell.
 kernel_version() {
-	make -s -C "$(kernel_src)" kernelversion 2>/dev/null
+	awk -F' *= *' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
+		$1 == "SUBLEVEL" { s = $2 } $1 == "EXTRAVERSION" { e = $2 } /^NAME/ { exit }
+		END { if (v == "") exit 1
+		      printf "%s", v; if (p != "") { printf ".%s", p; if (s != "") printf ".%s", s }
+		      print e }' "$(kernel_src)/Makefile" 2>/dev/null
 }
