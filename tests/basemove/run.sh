@@ -177,7 +177,9 @@ check "ENC_KERNEL_BASE comes from one function, base_number, for $TO too" t_numb
 # the base is moved (mv), the refresh fails naming the patch, and the
 # message says what is left to do.
 mkdir -p "$N/build/$TO/src/$NEWPKG/mm"
-printf 'kernelversion:\n\t@echo %s.99\n' "$TO" >"$N/build/$TO/src/$NEWPKG/Makefile"
+# Its top Makefile as kbuild's: the version read from it, or printed by it.
+printf 'VERSION = %s\nPATCHLEVEL = %s\nSUBLEVEL = 99\nEXTRAVERSION =\nkernelversion:\n\t@echo %s.99\n' \
+	"${TO%.*}" "${TO#*.}" "$TO" >"$N/build/$TO/src/$NEWPKG/Makefile"
 t_plain() {
 	! PTEMARK_TEST_ARCHIVE=$NEWPKG make -s -C "$N" refresh BASE="$FROM" TO="$TO" >"$T/plain.out" 2>&1
 	r=$?; cat "$T/plain.out"; [ $r = 0 ] &&
