@@ -59,15 +59,15 @@ static int vma_has_uw(void *addr)
 static void test_api(void)
 {
 	struct result r = { .name = "refused-mm-api" };
-	int p[2], st;
+	struct child ch;
 	uint64_t f = 0;
 	pid_t c;
 
-	if (pipe(p) || sys_write_str(SYSCTL, "1")) {
+	if (sys_write_str(SYSCTL, "1")) {
 		ktap_fail(r.name, "set-up: %s", strerror(errno));
 		return;
 	}
-	c = fork();
+	c = child_fork(&ch);
 	if (c == 0) {
 		char w[200];
 		uint64_t g = uffd_features(w, sizeof(w));
@@ -77,20 +77,17 @@ static void test_api(void)
 
 		/* bit 63: the registration was accepted */
 		g |= reg == 0 ? 1ULL << 63 : 0;
-		_exit(write(p[1], &g, sizeof(g)) == sizeof(g) ? 0 : 1);
+		child_exit(&ch, &g, sizeof(g));
 	}
 	restore();
-	if (c < 0 || read(p[0], &f, sizeof(f)) != sizeof(f))
+	if (c < 0 || child_result(&ch, &f, sizeof(f)))
 		res_bad(&r, "the child reported nothing: %s", strerror(errno));
 	else if (f & UFFD_FEATURE_PAGEFAULT_FLAG_WP)
 		res_bad(&r, "UFFDIO_API in a child forked under vm.allocate_pgste=1 "
 			"offers uffd-wp (features %#" PRIx64 ")", (uint64_t)(f & ~(1ULL << 63)));
 	if (f & 1ULL << 63)
 		res_bad(&r, "the child registered a range for uffd-wp");
-	if (c > 0)
-		waitpid(c, &st, 0);
-	close(p[0]);
-	close(p[1]);
+	child_end(&ch, 10);
 	res_report(&r);
 }
 
@@ -103,23 +100,18 @@ struct child_view {
 static void test_fork_event(void)
 {
 	struct result r = { .name = "refused-mm-fork-event" };
-	int uffd = uffd_new(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_EVENT_FORK);
-	int p[2], pm;
+	int pm, uffd = uffd_new_for(&r, UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_EVENT_FORK);
 	struct child_view v = { 0 };
+	struct child ch;
 	struct mon m;
 	char *a;
 	size_t i;
 	pid_t c;
 
-	if (uffd < 0) {
-		if (errno == EPERM)
-			ktap_skip(r.name, "UFFD_FEATURE_EVENT_FORK needs CAP_SYS_PTRACE");
-		else
-			ktap_fail(r.name, "set-up: %s", strerror(errno));
+	if (uffd < 0)
 		return;
-	}
 	a = map_anon(NP);
-	if (!a || pipe(p) || uffd_register_wp(uffd, a, NP * psize) ||
+	if (!a || uffd_register_wp(uffd, a, NP * psize) ||
 	    mon_start(&m, uffd, a, NP)) {
 		ktap_fail(r.name, "set-up: %s", strerror(errno));
 		return;
@@ -134,7 +126,7 @@ static void test_fork_event(void)
 		return;
 	}
 	ktap_watchdog(30, r.name);
-	c = fork();	/* the monitor thread reads the fork event */
+	c = child_fork(&ch);	/* the monitor thread reads the fork event */
 	if (c == 0) {
 		pm = pagemap_open();
 		for (i = 0; pm >= 0 && i < NP; i++)
@@ -146,10 +138,10 @@ static void test_fork_event(void)
 			if (page_check(a + i * psize, i, 2, why, sizeof(why)))
 				v.bad++;
 		}
-		_exit(write(p[1], &v, sizeof(v)) == sizeof(v) ? 0 : 1);
+		child_exit(&ch, &v, sizeof(v));
 	}
 	restore();
-	if (c < 0 || read(p[0], &v, sizeof(v)) != sizeof(v)) {
+	if (c < 0 || child_result(&ch, &v, sizeof(v))) {
 		res_bad(&r, "the child reported nothing");
 	} else {
 		if (v.wp)
@@ -161,7 +153,7 @@ static void test_fork_event(void)
 		if (v.bad)
 			res_bad(&r, "%u child pages did not read back after a write", v.bad);
 	}
-	if (c > 0 && wait_child(c, 10) < 0)
+	if (c > 0 && child_end(&ch, 10) < 0)
 		res_bad(&r, "the child hung");
 	ktap_watchdog(0, NULL);
 	mon_stop(&m);
@@ -178,20 +170,17 @@ int main(void)
 {
 	static const char *names[] = { "refused-mm-api", "refused-mm-fork-event" };
 	char reason[300];
-	size_t i;
 
 	regress_init();
 	ktap_plan(ARRAY_SIZE(names));
 	old_sysctl = sys_read_long(SYSCTL);
 	if (old_sysctl < 0) {
-		for (i = 0; i < ARRAY_SIZE(names); i++)
-			ktap_skip(names[i], "no vm.allocate_pgste: no per-mm "
-				  "refusal decided at fork on this kernel");
+		ktap_skip_all(names, ARRAY_SIZE(names), "no vm.allocate_pgste: no per-mm "
+			      "refusal decided at fork on this kernel");
 		return ktap_exit();
 	}
 	if (!uffd_wp_offered(false, reason, sizeof(reason))) {
-		for (i = 0; i < ARRAY_SIZE(names); i++)
-			ktap_skip(names[i], "%s", reason);
+		ktap_skip_all(names, ARRAY_SIZE(names), reason);
 		return ktap_exit();
 	}
 	test_api();

@@ -139,8 +139,9 @@ static inline void ktap_ok(const char *name)
 	fflush(stdout);
 }
 
-static inline void __attribute__((format(printf, 2, 3)))
-ktap_fail(const char *name, const char *fmt, ...)
+/* A result with a reason: a failure (the reason a diagnostic) or a skip. */
+static inline void __attribute__((format(printf, 3, 4)))
+ktap_result(bool fail, const char *name, const char *fmt, ...)
 {
 	char why[400];
 	va_list ap;
@@ -148,23 +149,26 @@ ktap_fail(const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	printf("# %s: %s\nnot ok %d %s\n", name, why, ++ktap_num, name);
-	ktap_nfail++;
+	if (fail) {
+		printf("# %s: %s\nnot ok %d %s\n", name, why, ++ktap_num, name);
+		ktap_nfail++;
+	} else {
+		printf("ok %d %s # SKIP %s\n", ++ktap_num, name, why);
+		ktap_nskip++;
+	}
 	fflush(stdout);
 }
 
-static inline void __attribute__((format(printf, 2, 3)))
-ktap_skip(const char *name, const char *fmt, ...)
-{
-	char why[400];
-	va_list ap;
+#define ktap_fail(name, ...)	ktap_result(true, name, __VA_ARGS__)
+#define ktap_skip(name, ...)	ktap_result(false, name, __VA_ARGS__)
 
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	printf("ok %d %s # SKIP %s\n", ++ktap_num, name, why);
-	ktap_nskip++;
-	fflush(stdout);
+/* Every test of the program skipped, for one reason. */
+static inline void ktap_skip_all(const char *const *names, size_t n, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ktap_skip(names[i], "%s", why);
 }
 
 static inline int ktap_exit(void)
@@ -338,6 +342,26 @@ static inline int uffd_new(uint64_t features)
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * A userfaultfd with these features for the test r, or -1 with r's result
+ * reported: a skip where EVENT_FORK is refused for want of CAP_SYS_PTRACE,
+ * else a set-up failure.
+ */
+static inline int uffd_new_for(struct result *r, uint64_t features)
+{
+	int fd = uffd_new(features);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == EPERM && (features & UFFD_FEATURE_EVENT_FORK)) {
+		ktap_skip(r->name, "UFFD_FEATURE_EVENT_FORK needs CAP_SYS_PTRACE");
+		return -1;
+	}
+	res_bad(r, "set-up: %s", strerror(errno));
+	res_report(r);
+	return -1;
 }
 
 static inline int uffd_register_wp(int fd, void *addr, size_t len)
@@ -762,6 +786,88 @@ static inline int wait_child(pid_t pid, double secs)
 		}
 		sleep_ms(5);
 	}
+}
+
+/*
+ * A child that sends its parent one result: child_fork() makes the pipes
+ * and forks. The child may wait for the parent's go (child_await_go()) and
+ * ends with child_exit(), which sends the result; the parent gives the go
+ * (child_go()), reads the result (child_result()) and reaps the child
+ * (child_end()). Each side closes the other's ends, so a child that dies
+ * without a word is an end of file, not a wait.
+ */
+struct child {
+	pid_t pid;
+	int res[2];		/* child to parent: the result */
+	int go[2];		/* parent to child: go on */
+};
+
+static inline void child_close(struct child *c)
+{
+	int i, e = errno;
+
+	for (i = 0; i < 2; i++) {
+		if (c->res[i] >= 0)
+			close(c->res[i]);
+		if (c->go[i] >= 0)
+			close(c->go[i]);
+		c->res[i] = c->go[i] = -1;
+	}
+	errno = e;
+}
+
+/* As fork(): 0 in the child, its pid in the parent, -1 on failure. */
+static inline pid_t child_fork(struct child *c)
+{
+	c->pid = -1;
+	c->res[0] = c->res[1] = c->go[0] = c->go[1] = -1;
+	if (!pipe(c->res) && !pipe(c->go))
+		c->pid = fork();
+	if (c->pid < 0) {
+		child_close(c);
+	} else if (c->pid == 0) {
+		close(c->res[0]);
+		close(c->go[1]);
+		c->res[0] = c->go[1] = -1;
+	} else {
+		close(c->res[1]);
+		close(c->go[0]);
+		c->res[1] = c->go[0] = -1;
+	}
+	return c->pid;
+}
+
+static inline int child_await_go(struct child *c)
+{
+	char b;
+
+	return read(c->go[0], &b, 1) == 1 ? 0 : -1;
+}
+
+static inline void __attribute__((noreturn))
+child_exit(struct child *c, const void *res, size_t n)
+{
+	_exit(write(c->res[1], res, n) == (ssize_t)n ? 0 : 1);
+}
+
+static inline int child_go(struct child *c)
+{
+	return write(c->go[1], "g", 1) == 1 ? 0 : -1;
+}
+
+/* 0 when the child's result came whole. */
+static inline int child_result(struct child *c, void *res, size_t n)
+{
+	return read(c->res[0], res, n) == (ssize_t)n ? 0 : -1;
+}
+
+/* Reap the child (killed after secs seconds): as wait_child(). */
+static inline int child_end(struct child *c, double secs)
+{
+	int st = c->pid > 0 ? wait_child(c->pid, secs) : -1;
+
+	child_close(c);
+	return st;
 }
 
 static inline void regress_init(void)

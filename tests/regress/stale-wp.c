@@ -118,6 +118,46 @@ static char *protected_range(struct result *r, int uffd)
 	return p;
 }
 
+/*
+ * Every test's start: a userfaultfd with these features (a skip where the
+ * kernel lacks one the test is about) and, unless range is NULL, a
+ * protected range of NP filled pages in *range. Returns the uffd, or -1
+ * with the test's result reported.
+ */
+static int start(struct result *r, uint64_t features, char **range)
+{
+	int uffd;
+
+	if ((features & UFFD_FEATURE_MOVE) && !uffd_has(UFFD_FEATURE_MOVE)) {
+		ktap_skip(r->name, "UFFDIO_MOVE not offered (no UFFD_FEATURE_MOVE)");
+		return -1;
+	}
+	uffd = uffd_new_for(r, features);
+	if (uffd < 0 || !range)
+		return uffd;
+	*range = protected_range(r, uffd);
+	if (!*range) {
+		res_report(r);
+		close(uffd);
+		return -1;
+	}
+	return uffd;
+}
+
+/* The end of a path on a range still registered: unregister, check, report. */
+static void unregister_and_judge(struct result *r, int uffd, char *p)
+{
+	struct outcome o;
+
+	if (uffd_unregister(uffd, p, NP * psize))
+		res_bad(r, "UFFDIO_UNREGISTER: %s", strerror(errno));
+	after(p, 1, &o);
+	judge(r, &o);
+	res_report(r);
+	close(uffd);
+	munmap(p, NP * psize);
+}
+
 static int register_missing(int uffd, void *addr, size_t len)
 {
 	struct uffdio_register reg = {
@@ -131,41 +171,24 @@ static int register_missing(int uffd, void *addr, size_t len)
 static void test_unregister(void)
 {
 	struct result r = { .name = "stale-wp-unregister" };
-	int uffd = uffd_new(UFFD_FEATURE_PAGEFAULT_FLAG_WP);
-	struct outcome o;
-	char *p = NULL;
+	char *p;
+	int uffd = start(&r, UFFD_FEATURE_PAGEFAULT_FLAG_WP, &p);
 
-	if (uffd < 0 || !(p = protected_range(&r, uffd))) {
-		if (!r.nbad)
-			res_bad(&r, "set-up: %s", strerror(errno));
-		res_report(&r);
+	if (uffd < 0)
 		return;
-	}
-	if (uffd_unregister(uffd, p, NP * psize))
-		res_bad(&r, "UFFDIO_UNREGISTER: %s", strerror(errno));
-	after(p, 1, &o);
-	judge(&r, &o);
-	res_report(&r);
-	close(uffd);
-	munmap(p, NP * psize);
+	unregister_and_judge(&r, uffd, p);
 }
 
 static void test_reregister(void)
 {
 	struct result r = { .name = "stale-wp-reregister-missing" };
-	int uffd = uffd_new(UFFD_FEATURE_PAGEFAULT_FLAG_WP);
-	struct outcome o;
-	char *p = NULL;
-	int pm;
+	char *p;
+	int pm, uffd = start(&r, UFFD_FEATURE_PAGEFAULT_FLAG_WP, &p);
 	size_t i;
 	unsigned wp = 0;
 
-	if (uffd < 0 || !(p = protected_range(&r, uffd))) {
-		if (!r.nbad)
-			res_bad(&r, "set-up: %s", strerror(errno));
-		res_report(&r);
+	if (uffd < 0)
 		return;
-	}
 	/*
 	 * The vma's uffd flags become MISSING alone. A kernel may refuse
 	 * that with EBUSY instead (7.3 does): the range then stays
@@ -188,13 +211,7 @@ static void test_reregister(void)
 		res_bad(&r, "after re-registering for MISSING only, %u of %d pages "
 			"still carry the uffd-wp bit", wp, NP);
 	close(pm);
-	if (uffd_unregister(uffd, p, NP * psize))
-		res_bad(&r, "UFFDIO_UNREGISTER: %s", strerror(errno));
-	after(p, 1, &o);
-	judge(&r, &o);
-	res_report(&r);
-	close(uffd);
-	munmap(p, NP * psize);
+	unregister_and_judge(&r, uffd, p);
 }
 
 /*
@@ -220,23 +237,20 @@ static void holder(int uffd, int ready)
 static void test_fork_unread(void)
 {
 	struct result r = { .name = "stale-wp-fork-unread" };
-	int uffd = uffd_new(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_EVENT_FORK);
-	int ready[2], res[2], go[2];
+	/* No range yet: the holder must be there before anything is registered. */
+	int uffd = start(&r, UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_EVENT_FORK, NULL);
+	int ready[2];
 	cpu_set_t all, one;
+	struct child ch;
 	pid_t h, c;
 	struct outcome o;
 	char *p;
 	char b;
 	int st = 0;
 
-	if (uffd < 0) {
-		if (errno == EPERM)
-			ktap_skip(r.name, "UFFD_FEATURE_EVENT_FORK needs CAP_SYS_PTRACE");
-		else
-			ktap_fail(r.name, "set-up: %s", strerror(errno));
+	if (uffd < 0)
 		return;
-	}
-	if (pipe(ready) || pipe(res) || pipe(go)) {
+	if (pipe(ready)) {
 		ktap_fail(r.name, "pipe: %s", strerror(errno));
 		return;
 	}
@@ -266,12 +280,12 @@ static void test_fork_unread(void)
 	}
 	close(uffd);
 	ktap_watchdog(30, r.name);
-	c = fork();	/* waits until the holder lets go of the uffd */
+	c = child_fork(&ch);	/* waits until the holder lets go of the uffd */
 	if (c == 0) {
-		if (read(go[0], &b, 1) != 1)
+		if (child_await_go(&ch))
 			_exit(1);
 		after(p, 1, &o);
-		_exit(write(res[1], &o, sizeof(o)) == sizeof(o) ? 0 : 1);
+		child_exit(&ch, &o, sizeof(o));
 	}
 	if (c < 0) {
 		ktap_watchdog(0, NULL);
@@ -280,12 +294,12 @@ static void test_fork_unread(void)
 	}
 	/* The parent's copy goes, so that the child's pages are its alone. */
 	munmap(p, NP * psize);
-	if (write(go[1], "g", 1) != 1 || read(res[0], &o, sizeof(o)) != sizeof(o))
+	if (child_go(&ch) || child_result(&ch, &o, sizeof(o)))
 		res_bad(&r, "the child reported nothing");
 	else
 		judge(&r, &o);
 	ktap_watchdog(0, NULL);
-	if (wait_child(c, 10) < 0)
+	if (child_end(&ch, 10) < 0)
 		res_bad(&r, "the child hung");
 	if (waitpid(h, &st, 0) != h || !WIFEXITED(st) || WEXITSTATUS(st))
 		res_bad(&r, "the holder never saw the fork event pending (status %#x)", st);
@@ -296,22 +310,18 @@ static void test_fork_unread(void)
 static void test_move_swap(void)
 {
 	struct result r = { .name = "stale-wp-move-swap" };
-	int uffd, pm;
 	struct uffdio_move mv;
 	struct outcome o;
-	char *src = NULL, *dst;
+	char *src, *dst;
+	int pm, uffd = start(&r, UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_MOVE, &src);
 	size_t n;
 
-	if (!uffd_has(UFFD_FEATURE_MOVE)) {
-		ktap_skip(r.name, "UFFDIO_MOVE not offered (no UFFD_FEATURE_MOVE)");
+	if (uffd < 0)
 		return;
-	}
-	uffd = uffd_new(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_MOVE);
 	dst = map_anon(NP);
 	pm = pagemap_open();
-	if (uffd < 0 || !dst || pm < 0 || !(src = protected_range(&r, uffd))) {
-		if (!r.nbad)
-			res_bad(&r, "set-up: %s", strerror(errno));
+	if (!dst || pm < 0) {
+		res_bad(&r, "set-up: %s", strerror(errno));
 		res_report(&r);
 		return;
 	}
@@ -355,18 +365,18 @@ int main(void)
 		"stale-wp-fork-unread", "stale-wp-move-swap",
 	};
 	char reason[300];
-	size_t i;
+	long swap;
 
 	regress_init();
 	ktap_plan(ARRAY_SIZE(names));
 	if (!uffd_wp_offered(false, reason, sizeof(reason))) {
-		for (i = 0; i < ARRAY_SIZE(names); i++)
-			ktap_skip(names[i], "%s", reason);
+		ktap_skip_all(names, ARRAY_SIZE(names), reason);
 		return ktap_exit();
 	}
-	if (meminfo_kb("SwapTotal") <= 0) {
-		for (i = 0; i < ARRAY_SIZE(names); i++)
-			ktap_skip(names[i], "no swap (SwapTotal %ld kB)", meminfo_kb("SwapTotal"));
+	swap = meminfo_kb("SwapTotal");
+	if (swap <= 0) {
+		snprintf(reason, sizeof(reason), "no swap (SwapTotal %ld kB)", swap);
+		ktap_skip_all(names, ARRAY_SIZE(names), reason);
 		return ktap_exit();
 	}
 	test_unregister();
