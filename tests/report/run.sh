@@ -417,6 +417,21 @@ for f in "$res/matrix.json" "$res/6.12/matrix.json" "$res/7.3/matrix.json"; do
 	cp "$f" "$OUT/bases.$(basename "$(dirname "$f")").res.json"
 done
 
+# --- series.tsv: patch<TAB>how<TAB>origin, odd lines skipped ---------------
+# The last lines of series.tsv and meta have no newline; a line without a
+# tab, an unknown way of applying and an empty patch name are skipped.
+run series -- x86_64
+same "series: every well-formed line, the last one too; no origin is the project's" \
+	"$(q '.arches.x86_64.series[] | [.patch, .applied, .origin] | join("|")')" \
+"0001-mm-a.patch|clean|project
+0002-mm b.patch|fuzz|project
+0004-user.patch|offset|user
+0005-last.patch|failed|project"
+same "series: meta's last line, without a newline, is read" "$(q .arches.x86_64.seconds.run)" 42.5
+run series --expect x86_64="$EXP"/clean-x86_64.expect -- x86_64
+same "series: a project patch applied with fuzz is a miss" "$rc:$(echo "$stdout" | grep '^MISS')" \
+	"1:MISS x86_64: series 0002-mm b.patch: applied with fuzz, expected clean or offset (make refresh)"
+
 # --- every matrix.json written above keeps docs/matrix.schema.json --------
 SCHEMA=$TOP/docs/matrix.schema.json
 found=$(ls "$OUT"/*/matrix.json "$OUT"/*.res/matrix.json "$OUT"/*.res.json 2>/dev/null | wc -l)

@@ -54,23 +54,20 @@ void default_expect(struct expect *e, const char *file)
 
 void load_expect(struct expect *e, const char *file)
 {
-	size_t len, pos = 0, end;
+	size_t len;
 	char *buf = slurp(file, &len), *line;
+	struct lines it;
 	int lineno = 0;
 
 	if (!buf)
 		die("%s: %s", file, strerror(ENOENT));
 	default_expect(e, file);
-	line = xrealloc(NULL, len + 1);
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
+	lines_init(&it, buf, len, false);
+	while ((line = lines_next(&it))) {
 		char *tok[4] = { NULL }, *p, *last, *name_end;
 		int ntok = 0;
 		bool require = false;
 
-		end = nl ? (size_t)(nl - buf) : len;
-		clean_line(line, buf + pos, end - pos);
-		pos = end + 1;
 		lineno++;
 		p = line;
 		while (*p == ' ')
@@ -143,7 +140,6 @@ void load_expect(struct expect *e, const char *file)
 			    file, lineno);
 		e->nrules++;
 	}
-	free(line);
 	free(buf);
 }
 

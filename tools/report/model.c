@@ -455,20 +455,16 @@ static void parse_log(struct arch *a, const char *buf, size_t len)
 	struct ktap kunit = { .a = a, .prefix = "kunit-", .self = "kunit", .plan = -1 };
 	struct ktap init = { .a = a, .prefix = "", .self = "ptemark-init", .plan = -1 };
 	struct ktap *cur = &kunit;
-	char *line = xrealloc(NULL, len + 1);
+	struct lines it;
 	const char *p, *cause;
-	size_t pos = 0, end, before;
+	char *s;
+	size_t before;
 	double ts;
 
 	ktap_count_init(&kunit.lv[0].count);
 	ktap_count_init(&init.lv[0].count);
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		char *s = line;
-
-		end = nl ? (size_t)(nl - buf) : len;
-		clean_line(line, buf + pos, end - pos);
-		pos = end + 1;
+	lines_init(&it, buf, len, false);
+	while ((s = lines_next(&it))) {
 		if (strip_printk(&s, &ts))
 			a->last_ts = ts;
 
@@ -503,7 +499,6 @@ static void parse_log(struct arch *a, const char *buf, size_t len)
 		if (cur)
 			ktap_line(cur, s);
 	}
-	free(line);
 
 	cause = a->panic ? "kernel panic" : a->timed_out ? "timeout" : "truncated log";
 	if (cur == &kunit) {
@@ -523,16 +518,11 @@ static void parse_log(struct arch *a, const char *buf, size_t len)
 
 static void parse_meta(struct arch *a, const char *buf, size_t len)
 {
-	char *line = xrealloc(NULL, len + 1), *v, *k;
-	size_t pos = 0, end;
+	struct lines it;
+	char *v, *k;
 
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-
-		end = nl ? (size_t)(nl - buf) : len;
-		clean_line(line, buf + pos, end - pos);
-		pos = end + 1;
-		k = line;
+	lines_init(&it, buf, len, false);
+	while ((k = lines_next(&it))) {
 		while (*k == ' ')
 			k++;
 		v = strchr(k, '=');
@@ -569,7 +559,6 @@ static void parse_meta(struct arch *a, const char *buf, size_t len)
 			a->ran = atoi(v) != 0;
 		}
 	}
-	free(line);
 }
 
 static bool applied_known(const char *how)
@@ -581,16 +570,12 @@ static bool applied_known(const char *how)
 /* "patch<TAB>how<TAB>origin" lines (scripts/kernel.sh); others are skipped. */
 static void parse_series(struct arch *a, const char *buf, size_t len)
 {
-	char *line = xrealloc(NULL, len + 1), *how, *origin;
-	size_t pos = 0, end;
+	struct lines it;
+	char *line, *how, *origin;
 
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-
-		end = nl ? (size_t)(nl - buf) : len;
-		memcpy(line, buf + pos, end - pos);
-		line[end - pos] = '\0';
-		pos = end + 1;
+	/* Raw: clean_line() would make the tabs spaces. */
+	lines_init(&it, buf, len, true);
+	while ((line = lines_next(&it))) {
 		how = strchr(line, '\t');
 		if (!how)
 			continue;
@@ -606,7 +591,6 @@ static void parse_series(struct arch *a, const char *buf, size_t len)
 		a->series[a->nseries].project = !origin || strcmp(origin, "user");
 		a->nseries++;
 	}
-	free(line);
 }
 
 void load_arch(struct arch *a)
@@ -736,7 +720,7 @@ static int cmp_str(const void *a, const void *b)
 void load_host(const char *dir)
 {
 	char *hd = xasprintf("%s/host", dir), **names = NULL, *path, *buf, *line;
-	size_t nnames = 0, cap = 0, k, pos, end, len;
+	size_t nnames = 0, cap = 0, k, len;
 	struct dirent *de;
 	DIR *d = opendir(hd);
 
@@ -758,6 +742,7 @@ void load_host(const char *dir)
 	for (k = 0; k < nnames; k++) {
 		struct ktap_count cnt;
 		struct ktap_line kl;
+		struct lines it;
 		char why[KTAP_WHY_MAX], *area = names[k];
 
 		path = xasprintf("%s/%s.tap", hd, area);
@@ -767,13 +752,9 @@ void load_host(const char *dir)
 			host_add(area, "results", R_ERROR, "unreadable results file");
 			continue;
 		}
-		line = xrealloc(NULL, len + 1);
 		ktap_count_init(&cnt);
-		for (pos = 0; pos < len; pos = end + 1) {
-			const char *nl = memchr(buf + pos, '\n', len - pos);
-
-			end = nl ? (size_t)(nl - buf) : len;
-			clean_line(line, buf + pos, end - pos);
+		lines_init(&it, buf, len, false);
+		while ((line = lines_next(&it))) {
 			ktap_read(line, &kl);
 			if (kl.indent)
 				continue;
@@ -792,7 +773,6 @@ void load_host(const char *dir)
 			host_add(area, "ktap-plan", R_ERROR, "no plan: the run was cut short");
 		else if (ktap_count_end(&cnt, why, sizeof(why)))
 			host_add(area, "ktap-plan", R_ERROR, why);
-		free(line);
 		free(buf);
 	}
 	for (k = 0; k < nnames; k++)

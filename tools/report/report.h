@@ -145,7 +145,24 @@ extern unsigned int host_counts[R_NR];
 extern bool have_host;
 extern const char *check_text;	/* the MISS lines, with expectations */
 
+/*
+ * A buffer's lines, one at a time, each without its '\n' (the last may
+ * have none) and through clean_line() unless raw:
+ *	lines_init(&it, buf, len, false);
+ *	while ((line = lines_next(&it)))
+ * The line is the iterator's own, writable until the next call; the loop
+ * runs to the end, where lines_next() frees it.
+ */
+struct lines {
+	const char *buf;
+	size_t len, pos;
+	bool raw;
+	char *line;
+};
+
 /* util.c */
+void lines_init(struct lines *it, const char *buf, size_t len, bool raw);
+char *lines_next(struct lines *it);
 void die(const char *fmt, ...);
 void *xrealloc(void *p, size_t n);
 void *xzalloc(size_t n);

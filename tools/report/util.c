@@ -180,6 +180,37 @@ void clean_line(char *out, const char *in_, size_t n)
 	out[o] = '\0';
 }
 
+void lines_init(struct lines *it, const char *buf, size_t len, bool raw)
+{
+	it->buf = buf;
+	it->len = len;
+	it->pos = 0;
+	it->raw = raw;
+	it->line = xrealloc(NULL, len + 1);
+}
+
+char *lines_next(struct lines *it)
+{
+	const char *nl;
+	size_t end;
+
+	if (it->pos >= it->len) {
+		free(it->line);
+		it->line = NULL;
+		return NULL;
+	}
+	nl = memchr(it->buf + it->pos, '\n', it->len - it->pos);
+	end = nl ? (size_t)(nl - it->buf) : it->len;
+	if (it->raw) {
+		memcpy(it->line, it->buf + it->pos, end - it->pos);
+		it->line[end - it->pos] = '\0';
+	} else {
+		clean_line(it->line, it->buf + it->pos, end - it->pos);
+	}
+	it->pos = end + 1;
+	return it->line;
+}
+
 /*
  * Strip a printk prefix, "[    1.234567] ", and with CONFIG_PRINTK_CALLER
  * also "[    T1] ".  Exactly one space goes with it: what follows may be
