@@ -10,19 +10,8 @@ TOP=$(cd "$HERE/../.." && pwd)
 OUT=${BUILD:-$TOP/build}/tests/bench
 mkdir -p "$OUT"
 
-n=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $*"
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+n=0 failed=0
+. "$TOP/tests/lib.sh"
 
 if gcc -static -O2 -Wall -Wextra -Werror -pthread -o "$OUT/uffd_bench" "$HERE/uffd_bench.c" \
 	2>"$OUT/build.log"; then
@@ -150,15 +139,7 @@ cp -r "$TOP/scripts" "$TOP/guest" "$TOP/tools" "$P/"
 printf 'KERNEL_PKG=linux-source-6.12\nAPT_SOURCE=\n' >"$P/generic/bases/6.12.conf"
 export BASE=6.12
 cp -r "$HERE" "$P/tests/bench"
-cat >"$P/arch-fake/arch.conf" <<CONF
-ARCH_NAME=fake64
-KERNEL_ARCH=fake
-CROSS_COMPILE=
-KERNEL_IMAGE=img
-APT_PACKAGES=""
-QEMU_SYSTEM="sh $P/qemu.sh"
-CONSOLE=ttyFAKE
-CONF
+fake_arch_conf "$P/arch-fake" fake64 "$P/qemu.sh"
 FB0=$OUT/fakebuild FR0=$OUT/fakeresults
 rm -rf "$FB0" "$FR0"
 # The base's part of them: bench.sh's build/<base> and results/<base>.

@@ -19,15 +19,9 @@ HERE=$TOP/tests/ci
 T=$TOP/build/tests/ci
 rm -rf "$T" && mkdir -p "$T"
 n=0 failed=0
-check() {	# check "name" command...
-	n=$((n + 1))
-	name=$1; shift
-	if "$@" >"$T/out.$n" 2>&1; then echo "ok $n - $name"
-	else echo "not ok $n - $name"; sed 's/^/# /' "$T/out.$n" | tail -n 40; failed=$((failed + 1)); fi
-}
-skip() {	# skip "name" "why"
-	n=$((n + 1)); echo "ok $n - $1 # SKIP $2"
-}
+. "$TOP/tests/lib.sh"
+# A failed pipeline check's log is long: its end says why.
+CHECK_TAIL=40
 
 NPM=$TOP/build/npm
 have_npm=0
@@ -171,16 +165,7 @@ SH
 for a in fa:fakea64:clean/x86_64 fb:fakeb64:clean/s390x; do
 	d=${a%%:*} rest=${a#*:}; name=${rest%%:*} log=${rest#*:}
 	mkdir -p "$P/arch-$d"
-	cat >"$P/arch-$d/arch.conf" <<CONF
-ARCH_NAME=$name
-KERNEL_ARCH=fake
-CROSS_COMPILE=
-KERNEL_IMAGE=img
-APT_PACKAGES=""
-QEMU_SYSTEM="sh \$PTEMARK_TOP/arch-$d/qemu.sh"
-CONSOLE=ttyFAKE
-ARCH_GUEST_TIMEOUT=60
-CONF
+	fake_arch_conf "$P/arch-$d" "$name" "\$PTEMARK_TOP/arch-$d/qemu.sh" ARCH_GUEST_TIMEOUT=60
 	: >"$P/arch-$d/arch.config"; : >"$P/arch-$d/encoding.h"
 	# A recorded guest: what a real one printed (tests/report/logs).
 	cp "$TOP/tests/report/logs/$log/console.log" "$P/arch-$d/guest.log"

@@ -19,15 +19,7 @@ mkdir -p "$OUT"
 
 n=0
 failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
+. "$TOP/tests/lib.sh"
 # Show a file as TAP diagnostics.
 diag() {
 	sed 's/^/# /' "$1"
@@ -275,13 +267,8 @@ if [ -x "$OUT/init" ]; then
 		not_ok "init test mode: prints the kernel and uffd feature line"
 	fi
 	stable "$SMOKE/out" >"$SMOKE/got"
-	if cmp -s "$SMOKE/want" "$SMOKE/got"; then
-		ok "init test mode: KTAP for timeout, crash, TAP, leftovers, missing binary, bad line, /extra"
-	else
-		not_ok "init test mode: KTAP for timeout, crash, TAP, leftovers, missing binary, bad line, /extra"
-		diff -u "$SMOKE/want" "$SMOKE/got" >"$SMOKE/diff"
-		diag "$SMOKE/diff"
-	fi
+	same_file "init test mode: KTAP for timeout, crash, TAP, leftovers, missing binary, bad line, /extra" \
+		"$SMOKE/want" "$SMOKE/got"
 	# 2 s timeout + 2 s for the escaped child's pipe + a little
 	if [ "$secs" -le 10 ]; then
 		ok "init test mode: leftover children do not hang the runner (${secs}s)"
@@ -320,13 +307,7 @@ EOF
 		PTEMARK_TMP=$SMOKE/work PTEMARK_HUGE_HALF_MB=0 \
 		"$OUT/init" >"$SMOKE/out0" 2>&1 </dev/null
 	stable "$SMOKE/out0" >"$SMOKE/got0"
-	if cmp -s "$SMOKE/want0" "$SMOKE/got0"; then
-		ok "init test mode: @HUGE_HALF_MB@ of 0 skips the run"
-	else
-		not_ok "init test mode: @HUGE_HALF_MB@ of 0 skips the run"
-		diff -u "$SMOKE/want0" "$SMOKE/got0" >"$SMOKE/diff0"
-		diag "$SMOKE/diff0"
-	fi
+	same_file "init test mode: @HUGE_HALF_MB@ of 0 skips the run" "$SMOKE/want0" "$SMOKE/got0"
 else
 	not_ok "init test mode: no init binary"
 fi
@@ -386,13 +367,7 @@ for cross in $CROSSES; do
 		PTEMARK_HUGE_HALF_MB=7 PTEMARK_CMDLINE="ptemark.extra_timeout=20" \
 		"$q" "$OUT/init.$c" >"$SMOKE/out.$c" 2>&1 </dev/null
 	stable "$SMOKE/out.$c" >"$SMOKE/got.$c"
-	if cmp -s "$SMOKE/want" "$SMOKE/got.$c"; then
-		ok "$name"
-	else
-		not_ok "$name"
-		diff -u "$SMOKE/want" "$SMOKE/got.$c" >"$SMOKE/diff.$c"
-		diag "$SMOKE/diff.$c"
-	fi
+	same_file "$name" "$SMOKE/want" "$SMOKE/got.$c"
 done
 
 echo "1..$n"

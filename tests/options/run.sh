@@ -10,12 +10,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 T=$TOP/build/tests/options
 rm -rf "$T" && mkdir -p "$T"
 n=0 failed=0
-check() {	# check "name" command...
-	n=$((n + 1))
-	name=$1; shift
-	if "$@" >"$T/out.$n" 2>&1; then echo "ok $n - $name"
-	else echo "not ok $n - $name"; sed 's/^/# /' "$T/out.$n"; failed=$((failed + 1)); fi
-}
+. "$TOP/tests/lib.sh"
 
 # A project copy with one fake arch whose machine is a script.
 P=$T/proj
@@ -24,15 +19,7 @@ cp -r "$TOP/scripts" "$P/"
 printf 'KERNEL_PKG=linux-source-6.12\nAPT_SOURCE=\n' >"$P/generic/bases/6.12.conf"
 : >"$P/generic/ptemark.config"
 : >"$P/arch-fake/arch.config"
-cat >"$P/arch-fake/arch.conf" <<CONF
-ARCH_NAME=fake64
-KERNEL_ARCH=fake
-CROSS_COMPILE=
-KERNEL_IMAGE=img
-APT_PACKAGES=""
-QEMU_SYSTEM="sh $P/qemu.sh"
-CONSOLE=ttyFAKE
-CONF
+fake_arch_conf "$P/arch-fake" fake64 "$P/qemu.sh"
 export PTEMARK_TOP="$P" BUILD="$T/build" RESULTS="$T/results" BASE=6.12
 # One base's part of them, where the scripts put an arch's files.
 B=$BUILD/$BASE R=$RESULTS/$BASE
