@@ -169,7 +169,12 @@ distclean:
 # CI (docs/CI.md). merge: the report over results already in results/ for
 # every cell (a CI's per-cell artifacts), judged like make check, building
 # nothing; a cell without its directory is "no results", not built.
-.PHONY: merge kcidb pipeline ci-tools
+.PHONY: merge kcidb pipeline ci-tools cells-json
+# Every cell as a GitHub Actions matrix (the workflow's first job reads it,
+# so that a new arch or base needs no edit there).
+cells-json:
+	@printf '{"include":[%s]}\n' "$$(for c in $(CELLS); do printf '{"base":"%s","arch":"%s"},' "$${c#*@}" "$${c%@*}"; done | sed 's/,$$//')"
+
 merge: $(REPORT)
 	@$(REPORT) $(EXPECT) $(RESULTS) $(REPORT_CELLS)
 

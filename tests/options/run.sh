@@ -93,6 +93,7 @@ check "a copied arch directory is a new arch for make's dry run, on every base, 
 		 [ \"\$ARCH_DIR\" = $C/arch-newarch ] && series_list | grep -q arch-newarch/patches/\$b/ ||
 		 [ ! -d $C/arch-newarch/patches/\$b ]) || exit 1
 	done &&
+	env -u BASE -u BUILD -u RESULTS -u PTEMARK_TOP make -s -C $C cells-json | grep -q '\"arch\":\"newarch64\"' &&
 	[ -z \"\$(git -C $C status --porcelain | grep -v '^?? build/')\" ]"
 check "no generic file names an arch outside comments" sh -c "
 	! grep -n -E 'x86_64|x86|arm64|aarch64|riscv|s390' $TOP/Makefile $TOP/scripts/*.sh $TOP/tools/*.c $TOP/tools/*.h \
