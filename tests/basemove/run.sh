@@ -13,12 +13,7 @@ unset ARCHES PATCHES TESTS KERNEL_SRC KERNEL_PKG_VERSION BASE TO BUILD RESULTS P
 unset MAKEFLAGS MFLAGS MAKELEVEL
 rm -rf "$T" && mkdir -p "$T/bin"
 n=0 failed=0
-check() {	# check "name" command...
-	n=$((n + 1))
-	name=$1; shift
-	if "$@" >"$T/out.$n" 2>&1; then echo "ok $n - $name"
-	else echo "not ok $n - $name"; sed 's/^/# /' "$T/out.$n"; failed=$((failed + 1)); fi
-}
+. "$TOP/tests/lib.sh"
 for t in apt-get apt-cache; do
 	printf '#!/bin/sh\necho "%s $*" >>%s/apt.calls\nexit 1\n' "$t" "$T" >"$T/bin/$t"
 	chmod +x "$T/bin/$t"
@@ -153,11 +148,14 @@ t_make() {
 	grep -qF "unknown base '$FROM' (known: $(echo $OTHERS $TO)" "$T/load.old" &&
 	series "$G" "$TO" | diff "$T/series.expected" -
 }
-t_ci() {
-	grep -q "^ *- CELL_BASE: *\[.*\"$TO\"" "$G/.gitlab-ci.yml" &&
-	! grep -q "^ *- CELL_BASE: *\[.*\"$FROM\"" "$G/.gitlab-ci.yml" &&
-	grep -q "^ *base: *\[.*\"$TO\"" "$G/.github/workflows/matrix.yml" &&
-	! grep -q "^ *base: *\[.*\"$FROM\"" "$G/.github/workflows/matrix.yml"
+t_ci() {	# each CI file that lists the bases (GitLab's CELL_BASE) lists $TO, not $FROM
+	for f in .gitlab-ci.yml .github/workflows/matrix.yml; do
+		for k in '- CELL_BASE' base; do
+			git -C "$G" show "HEAD:$f" 2>/dev/null | grep -q "^ *$k: *\\[.*\"$FROM\"" || continue
+			grep -q "^ *$k: *\\[.*\"$TO\"" "$G/$f" && ! grep -q "^ *$k: *\\[.*\"$FROM\"" "$G/$f" ||
+				{ echo "$f: $k"; return 1; }
+		done
+	done
 }
 t_number() {
 	[ "$(PTEMARK_TOP=$G; . "$G/scripts/lib.sh"; base_number "$TO")" = "$(echo "$TO" | awk -F. '{ print $1 * 100 + $2 }')" ] &&
@@ -170,7 +168,7 @@ check "no path of $FROM is left" t_none_left
 check "the other bases ($(echo $OTHERS)) are untouched" t_others
 check "generic/bases/$TO.conf names $NEWPKG and keeps APT_SOURCE" t_conf
 check "make's dry runs know $TO and no more $FROM; each arch's series on $TO is the one it had on $FROM" t_make
-check "the CI matrices list $TO in place of $FROM" t_ci
+check "the CI matrices that list the bases list $TO in place of $FROM" t_ci
 check "ENC_KERNEL_BASE comes from one function, base_number, for $TO too" t_number
 
 # The plain tree, with a source of $TO that the series does not apply to:

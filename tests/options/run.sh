@@ -11,6 +11,11 @@ T=$TOP/build/tests/options
 rm -rf "$T" && mkdir -p "$T"
 n=0 failed=0
 . "$TOP/tests/lib.sh"
+# The tree's bases, the LTS (the oldest) and mainline (the newest): named
+# here by position only, since a base moves to its next version by a
+# rename (make refresh BASE=<base> TO=<version>).
+TREE_BASES=$(ls "$TOP/generic/bases" | sed -n 's/\.conf$//p' | sort -V | tr '\n' ' ' | sed 's/ $//')
+LTS=${TREE_BASES%% *} MAIN=${TREE_BASES##* }
 
 # A project copy with one fake arch whose machine is a script.
 P=$T/proj
@@ -296,53 +301,53 @@ check "kernels compile without ccache unless PTEMARK_CCACHE=1" sh -c "
 # With MATRIX_JOBS=2 everything but the guest runs niced (the guest beside
 # it keeps its CPU); with 1 nothing is. make -n shows the recipes.
 check "MATRIX_JOBS=2 builds at nice 19 and boots at 0, MATRIX_JOBS=1 does not nice" sh -c "
-	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES=x86_64 BASE=6.12 run-x86_64@6.12 >$T/make-n2 &&
-	grep -q '^nice -n 19 env BASE=6.12 scripts/arch.sh x86_64 prep' $T/make-n2 &&
-	grep -q '^nice -n 19 env BASE=6.12 scripts/arch.sh x86_64 kernel' $T/make-n2 &&
-	grep -q '^nice -n 19 env BASE=6.12 scripts/arch.sh x86_64 user' $T/make-n2 &&
-	grep -q '^env BASE=6.12 scripts/arch.sh x86_64 run' $T/make-n2 &&
-	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES=x86_64 BASE=6.12 run-x86_64@6.12 >$T/make-n1 &&
-	grep -q '^env BASE=6.12 scripts/arch.sh x86_64 kernel' $T/make-n1 && ! grep -q nice $T/make-n1"
+	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES=x86_64 BASE=$LTS run-x86_64@$LTS >$T/make-n2 &&
+	grep -q '^nice -n 19 env BASE=$LTS scripts/arch.sh x86_64 prep' $T/make-n2 &&
+	grep -q '^nice -n 19 env BASE=$LTS scripts/arch.sh x86_64 kernel' $T/make-n2 &&
+	grep -q '^nice -n 19 env BASE=$LTS scripts/arch.sh x86_64 user' $T/make-n2 &&
+	grep -q '^env BASE=$LTS scripts/arch.sh x86_64 run' $T/make-n2 &&
+	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES=x86_64 BASE=$LTS run-x86_64@$LTS >$T/make-n1 &&
+	grep -q '^env BASE=$LTS scripts/arch.sh x86_64 kernel' $T/make-n1 && ! grep -q nice $T/make-n1"
 
 # A compile waits only for the one before it, across bases too; the user
 # phase only for its prep; a prep for the one two before it. make -p prints
 # the rules make read.
 check "compiles chain across bases, user phases and preps run ahead of them" sh -c "
-	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES='x86_64 arm64' BASE='6.12 7.3' matrix-run |
-		grep -q -- '-j5 run-x86_64@6.12 run-arm64@6.12 run-x86_64@7.3 run-arm64@7.3' &&
-	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES='x86_64 arm64' BASE=6.12 matrix-run | grep -q -- '-j1 run-x86_64@6.12 run-arm64@6.12\$' &&
-	make -p -n -C $TOP ARCHES='x86_64 arm64 s390x' BASE='6.12 7.3' run-s390x@6.12 2>/dev/null >$T/make-p &&
-	grep -q '^kernel-arm64@6.12: prep-arm64@6.12 .*| kernel-x86_64@6.12\$' $T/make-p &&
-	grep -q '^kernel-x86_64@7.3: .*| kernel-s390x@6.12\$' $T/make-p &&
-	grep -q '^user-arm64@6.12: prep-arm64@6.12 FORCE\$' $T/make-p &&
-	grep -q '^prep-arm64@6.12: setup FORCE\$' $T/make-p &&
-	grep -q '^prep-s390x@6.12: setup FORCE | prep-x86_64@6.12\$' $T/make-p &&
-	grep -q '^run-arm64@6.12: kernel-arm64@6.12 user-arm64@6.12 FORCE | run-x86_64@6.12\$' $T/make-p"
+	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES='x86_64 arm64' BASE='$LTS $MAIN' matrix-run |
+		grep -q -- '-j5 run-x86_64@$LTS run-arm64@$LTS run-x86_64@$MAIN run-arm64@$MAIN' &&
+	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES='x86_64 arm64' BASE=$LTS matrix-run | grep -q -- '-j1 run-x86_64@$LTS run-arm64@$LTS\$' &&
+	make -p -n -C $TOP ARCHES='x86_64 arm64 s390x' BASE='$LTS $MAIN' run-s390x@$LTS 2>/dev/null >$T/make-p &&
+	grep -q '^kernel-arm64@$LTS: prep-arm64@$LTS .*| kernel-x86_64@$LTS\$' $T/make-p &&
+	grep -q '^kernel-x86_64@$MAIN: .*| kernel-s390x@$LTS\$' $T/make-p &&
+	grep -q '^user-arm64@$LTS: prep-arm64@$LTS FORCE\$' $T/make-p &&
+	grep -q '^prep-arm64@$LTS: setup FORCE\$' $T/make-p &&
+	grep -q '^prep-s390x@$LTS: setup FORCE | prep-x86_64@$LTS\$' $T/make-p &&
+	grep -q '^run-arm64@$LTS: kernel-arm64@$LTS user-arm64@$LTS FORCE | run-x86_64@$LTS\$' $T/make-p"
 
 check "make refuses an unknown BASE, and KERNEL_SRC with two bases" sh -c "
-	make -s -C $TOP setup BASE='6.12 5.4' 2>&1 | grep -q \"unknown base '5.4' (known: 6.12 7.3)\" &&
-	make -s -C $TOP setup BASE='6.12 7.3' KERNEL_SRC=/nonexistent 2>&1 | grep -q 'give one BASE= too'"
+	make -s -C $TOP setup BASE='$LTS 5.4' 2>&1 | grep -q \"unknown base '5.4' (known: $TREE_BASES)\" &&
+	make -s -C $TOP setup BASE='$LTS $MAIN' KERNEL_SRC=/nonexistent 2>&1 | grep -q 'give one BASE= too'"
 
 check "each base has its own series, expectations and report cells" sh -c "
-	make -s -n -C $TOP ARCHES='x86_64 s390x' BASE='6.12 7.3' check >$T/make-check &&
-	grep -q -- '--expect 6.12/x86_64=arch-x86/expect.6.12 --expect 6.12/s390x=arch-s390/expect.6.12 --expect 7.3/x86_64=arch-x86/expect.7.3 --expect 7.3/s390x=arch-s390/expect.7.3 .* 6.12/x86_64 6.12/s390x 7.3/x86_64 7.3/s390x\$' $T/make-check &&
-	(export PTEMARK_TOP=$TOP BASE=7.3; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh; load_arch s390x;
-	 series_list) >$T/series.7.3 &&
-	! grep -q '/6.12/' $T/series.7.3 &&
-	(export PTEMARK_TOP=$TOP BASE=6.12; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh; load_arch s390x;
-	 series_list) >$T/series.6.12 &&
-	grep -q 'arch-s390/patches/6.12/0001-' $T/series.6.12 && ! grep -q '/7.3/' $T/series.6.12"
+	make -s -n -C $TOP ARCHES='x86_64 s390x' BASE='$LTS $MAIN' check >$T/make-check &&
+	grep -q -- '--expect $LTS/x86_64=arch-x86/expect.$LTS --expect $LTS/s390x=arch-s390/expect.$LTS --expect $MAIN/x86_64=arch-x86/expect.$MAIN --expect $MAIN/s390x=arch-s390/expect.$MAIN .* $LTS/x86_64 $LTS/s390x $MAIN/x86_64 $MAIN/s390x\$' $T/make-check &&
+	(export PTEMARK_TOP=$TOP BASE=$MAIN; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh; load_arch s390x;
+	 series_list) >$T/series.$MAIN &&
+	! grep -q '/$LTS/' $T/series.$MAIN &&
+	(export PTEMARK_TOP=$TOP BASE=$LTS; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh; load_arch s390x;
+	 series_list) >$T/series.$LTS &&
+	grep -q 'arch-s390/patches/$LTS/0001-' $T/series.$LTS && ! grep -q '/$MAIN/' $T/series.$LTS"
 
-mkdir -p "$T/userdir/7.3"
-: >"$T/userdir/7.3/0001-x.patch"
+mkdir -p "$T/userdir/$MAIN"
+: >"$T/userdir/$MAIN/0001-x.patch"
 : >"$T/userdir/0001-y.patch"
 check "PATCHES= with a <base>/ subdirectory serves that base, else the whole directory" sh -c "
-	(export PTEMARK_TOP=$TOP BASE=7.3 PATCHES=$T/userdir; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh;
-	 load_arch x86_64; series_list) | grep '^user' >$T/user.7.3 &&
-	[ \"\$(cat $T/user.7.3)\" = 'user $T/userdir/7.3/0001-x.patch' ] &&
-	(export PTEMARK_TOP=$TOP BASE=6.12 PATCHES=$T/userdir; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh;
-	 load_arch x86_64; series_list) | grep '^user' >$T/user.6.12 &&
-	[ \"\$(cat $T/user.6.12)\" = 'user $T/userdir/0001-y.patch' ]"
+	(export PTEMARK_TOP=$TOP BASE=$MAIN PATCHES=$T/userdir; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh;
+	 load_arch x86_64; series_list) | grep '^user' >$T/user.$MAIN &&
+	[ \"\$(cat $T/user.$MAIN)\" = 'user $T/userdir/$MAIN/0001-x.patch' ] &&
+	(export PTEMARK_TOP=$TOP BASE=$LTS PATCHES=$T/userdir; . $TOP/scripts/lib.sh; . $TOP/scripts/series.sh;
+	 load_arch x86_64; series_list) | grep '^user' >$T/user.$LTS &&
+	[ \"\$(cat $T/user.$LTS)\" = 'user $T/userdir/0001-y.patch' ]"
 
 # On a fresh machine the host tests need the cross compilers and
 # qemu-user that setup.sh installs: packages come before them.
