@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -1020,12 +1021,33 @@ static void run_all(void)
 
 /* ---- PID 1 -------------------------------------------------------------- */
 
+static void wake(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Wait until the console's tty has sent everything, at most 5 s: before
+ * the drain the kernel's "reboot: Restarting system" once landed inside a
+ * result line, and a reset could cut off what was still queued.
+ */
+static void drain_console(void)
+{
+	struct sigaction sa = { .sa_handler = wake };	/* no SA_RESTART */
+
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(5);
+	tcdrain(1);
+	alarm(0);
+}
+
 static void finish(void)
 {
 	out("ptemark-init: done");
 	sync();
 	if (test_mode)
 		exit(0);
+	drain_console();
 	reboot(RB_AUTOBOOT);
 	reboot(RB_POWER_OFF);
 	for (;;)
@@ -1045,6 +1067,7 @@ static void crashed(int sig)
 	p[1] = '0' + sig % 10;
 	write_all(1, msg, sizeof(msg) - 1);
 	sync();
+	drain_console();
 	reboot(RB_AUTOBOOT);
 	for (;;)
 		pause();
