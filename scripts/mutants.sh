@@ -282,6 +282,11 @@ try_mutant() {
 	by=$(echo "$by" | sed '/^$/d')
 	if [ -n "$by" ]; then
 		record "$dir" caught "$secs" "$by" "$(echo "$by" | wc -l) catcher(s), boot $boot"
+	elif tests_of "$json" | sed 's/^[a-z-]* //' | sort -u >"$dir/present" &&
+		lost=$(comm -23 "$MR/baseline/$arch/passes" "$dir/present") && [ -n "$lost" ]; then
+		# Passes of the baseline with no result at all (a log cut short):
+		# neither caught nor missed, the run cannot say.
+		record "$dir" error "$secs" "" "$(echo "$lost" | wc -l) baseline pass(es) have no result: $(echo "$lost" | head -n 3 | paste -sd' ' -)"
 	elif [ "$boot" = timeout ]; then
 		record "$dir" error "$secs" "" "guest hung, and so does the baseline"
 	elif [ "$(field_of "$json" uffd_wp)" != true ]; then
