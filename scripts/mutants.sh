@@ -271,8 +271,12 @@ try_mutant() {
 		return
 	fi
 	boot=$(field_of "$json" boot)
+	tests_of "$json" >"$dir/tests"
+	sed -n 's/^\(fail\|error\) //p' "$dir/tests" | sort -u >"$dir/broken"
+	sed 's/^[a-z-]* //' "$dir/tests" | sort -u >"$dir/present"
+	# Passes of the baseline with no result at all (a log cut short)
+	lost=$(comm -23 "$MR/baseline/$arch/passes" "$dir/present")
 	# baseline passes that now fail or error
-	tests_of "$json" | sed -n 's/^\(fail\|error\) //p' | sort -u >"$dir/broken"
 	by=$(printf '%s\n%s\n' "$by" "$(comm -12 "$MR/baseline/$arch/passes" "$dir/broken")")
 	case $boot in
 	panic)	by=$(printf '%s\nboot/panic' "$by") ;;
@@ -282,11 +286,6 @@ try_mutant() {
 	by=$(echo "$by" | sed '/^$/d')
 	if [ -n "$by" ]; then
 		record "$dir" caught "$secs" "$by" "$(echo "$by" | wc -l) catcher(s), boot $boot"
-	elif tests_of "$json" | sed 's/^[a-z-]* //' | sort -u >"$dir/present" &&
-		lost=$(comm -23 "$MR/baseline/$arch/passes" "$dir/present") && [ -n "$lost" ]; then
-		# Passes of the baseline with no result at all (a log cut short):
-		# neither caught nor missed, the run cannot say.
-		record "$dir" error "$secs" "" "$(echo "$lost" | wc -l) baseline pass(es) have no result: $(echo "$lost" | head -n 3 | paste -sd' ' -)"
 	elif [ "$boot" = timeout ]; then
 		record "$dir" error "$secs" "" "guest hung, and so does the baseline"
 	elif [ "$(field_of "$json" uffd_wp)" != true ]; then
@@ -294,6 +293,9 @@ try_mutant() {
 	elif skipped=$(catchers_skip "$kpatch" "$arch") && [ -n "$skipped" ]; then
 		record "$dir" not-applicable "$secs" "" \
 			"the tests meant to catch it skip on $arch's baseline, none passes: $skipped"
+	elif [ -n "$lost" ]; then
+		# neither caught nor missed: the run cannot say
+		record "$dir" error "$secs" "" "$(echo "$lost" | wc -l) baseline pass(es) have no result: $(echo "$lost" | head -n 3 | paste -sd' ' -)"
 	else
 		record "$dir" missed "$secs" "" "every baseline pass still passes (boot $boot)"
 	fi
