@@ -139,7 +139,7 @@ for t in $topics; do
 		fi
 	fi
 	case $t in
-	selftests) title="selftests/mm: uffd-wp selftests that skip, not fail or crash, where a feature is missing" ;;
+	selftests) title="selftests/mm: uffd-wp and pagemap selftests that hold on every machine" ;;
 	mm-fixes) title="mm/userfaultfd: uffd-wp fixes" ;;
 	*) title="${t%-uffd-wp}: userfaultfd write-protect (uffd-wp) support" ;;
 	esac
@@ -151,11 +151,13 @@ for t in $topics; do
 	# without it, the table the base's matrix gave, what it applies on.
 	{
 		case $t in
-		selftests) echo "Upstream's mm selftests assume a machine with THP, hugetlb and uffd-wp."
-			echo "Where one is missing they divide by zero, bail out of the whole"
-			echo "program or report a pass; these patches make each such case a skip"
-			echo "that says why, so that a missing feature is never a failure and a"
-			echo "failure is never hidden." ;;
+		selftests) echo "Upstream's mm selftests assume a machine with THP, hugetlb and uffd-wp,"
+			echo "and an access_ok() that refuses a wild pointer. Where that does not"
+			echo "hold they divide by zero, bail out of the whole program or report a"
+			echo "pass; these patches make each such case a skip that says why, or a"
+			echo "check that holds everywhere, so that a missing feature is never a"
+			echo "failure and a failure is never hidden. Results whose names carried"
+			echo "run-varying figures get fixed names, which CI systems can follow." ;;
 		mm-fixes) echo "Bugs in uffd-wp found while porting it to more architectures: each"
 			echo "loses write-protection, leaves a stale uffd-wp bit, leaves a fault"
 			echo "asleep or reports the wrong range. Each patch has a Fixes: tag and"
