@@ -43,11 +43,13 @@ finish() {	# finish pass|fail "message"
 # *.h), and the one text of the encoding it checks, which the host tests
 # compile too.
 overlay() {
-	cp "$KUNIT"/*.c "$OUT/src/mm/" &&
-	{ ! ls "$KUNIT/$BASE"/*.h >/dev/null 2>&1 || cp "$KUNIT/$BASE"/*.h "$OUT/src/mm/"; } &&
+	for f in "$KUNIT"/*.c $(ls "$KUNIT/$BASE"/*.h 2>/dev/null); do
+		cp "$f" "$OUT/src/mm/" && echo "mm/${f##*/}" || return 1
+	done &&
 	{ echo "#define ENC_KERNEL_BASE $ENC_BASE";
 	  cat "$ARCH_DIR/encoding.h"; } >"$OUT/src/mm/ptemark_encoding.h" &&
-	cp "$PTEMARK_TOP/generic/pte_marker_model.h" "$OUT/src/mm/ptemark_model.h"
+	cp "$PTEMARK_TOP/generic/pte_marker_model.h" "$OUT/src/mm/ptemark_model.h" &&
+	echo mm/ptemark_encoding.h && echo mm/ptemark_model.h
 }
 
 inputs=$( { echo "$KVER"; cat "$(source_id)" 2>/dev/null; series | xargs -r cat; cat "$PTEMARK_TOP/generic/ptemark.config" \
@@ -102,14 +104,23 @@ prepare() {
 	# A fresh tree of hard links to the pristine source; applying a patch
 	# replaces a link with a new file, so the pristine tree is never touched.
 	say "$ARCH_NAME" source "linking tree, applying $(series | wc -l) patch(es)"
+	touched=$OUT/touched
+	# The last tree's patched and overlaid files, with their times: one
+	# that comes out the same keeps its time, so a change to one patch
+	# rebuilds what that patch changes, not what every patch touches.
+	keep=$OUT/src.kept
+	rm -rf "$keep" && mkdir -p "$keep"
+	[ -d "$OUT/src" ] && [ -s "$touched" ] &&
+		(cd "$OUT/src" && sort -u "$touched" | while read -r f; do [ -f "$f" ] && echo "$f"; done |
+			tar -cf - -T - 2>/dev/null) | tar -C "$keep" -xf - 2>/dev/null
 	rm -rf "$OUT/src"
 	# A KERNEL_SRC on another file system cannot be linked: copy it.
 	cp -al "$SRC" "$OUT/src" 2>/dev/null || { rm -rf "$OUT/src"; cp -a "$SRC" "$OUT/src"; } ||
 		finish fail "could not link or copy the source tree $SRC"
 	rm -rf "$OUT/src/.git"	# a KERNEL_SRC checkout's: patches go to the files, not to its index
-	touched=$OUT/touched
 	# How each patch applied: "patch<TAB>clean|offset|fuzz|failed<TAB>project|user".
 	: >"$OUT/series.tsv"
+	: >"$touched.new"
 	series_list >"$OUT/series.list"
 	while read -r origin p; do
 		subj=$(sed -n 's/^Subject: //p' "$p" | head -n 1)
@@ -120,13 +131,23 @@ prepare() {
 			finish fail "patch does not apply: $(basename "$p") ($subj): $(tail -n 1 "$LOG" | sed 's/^refused: //')"
 		sed -n 's|^+++ b/||p' "$p" >>"$touched.new"
 	done <"$OUT/series.list"
-	# Files patched now or by the last series must look newer than their objects,
-	# also when a patch was dropped and the file is a pristine link again.
+	overlay >>"$touched.new" || finish fail "could not copy the KUnit suite into the tree"
+	# A file patched now or by the last series: the same content as before
+	# keeps its time; other content must look newer than its objects, also
+	# a pristine link again (its patch dropped), which first becomes a copy
+	# of its own: a link's time is the pristine tree's and every arch's.
 	cat "$touched" "$touched.new" 2>/dev/null | sort -u | while read -r f; do
-		[ -e "$OUT/src/$f" ] && touch "$OUT/src/$f"
+		n=$OUT/src/$f
+		[ -e "$n" ] || continue
+		if [ -f "$keep/$f" ] && cmp -s "$keep/$f" "$n"; then
+			[ "$(stat -c %h "$n")" != 1 ] || touch -r "$keep/$f" "$n"
+		else
+			[ "$(stat -c %h "$n")" = 1 ] || { cp -p "$n" "$n.ptemark" && mv "$n.ptemark" "$n"; }
+			touch "$n"
+		fi
 	done
-	mv "$touched.new" "$touched" 2>/dev/null || : >"$touched"
-	overlay || finish fail "could not copy the KUnit suite into the tree"
+	rm -rf "$keep"
+	sort -u "$touched.new" >"$touched" && rm -f "$touched.new"
 
 	say "$ARCH_NAME" config "tinyconfig + generic/ptemark.config + $(basename "$ARCH_DIR")/arch.config"
 	mkdir -p "$OUT/obj"

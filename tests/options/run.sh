@@ -151,6 +151,35 @@ check "an applied patch leaves the pristine tree untouched" sh -c "
 	PATCHES=$T/good sh $P/scripts/kernel.sh fake64;
 	grep -qx world $B/fake64/src/file.c && grep -qx hello $B/src/linux-source-6.12/file.c"
 
+# A series change gives a new time only to the files whose content changed:
+# one patch changed rebuilds what it changes, not all the series touches.
+# A file whose patch is dropped is newer than its objects again, and that
+# does not reach the pristine tree (every arch's tree links to it).
+S=$B/src/linux-source-6.12
+for f in a b; do echo "$f" >"$S/$f.c"; done
+touch -d 2020-01-01 "$S/a.c" "$S/b.c"
+mkdir -p "$T/keep1" "$T/keep2" "$T/keep3"
+for f in a b; do printf 'Subject: [PATCH] %s\n\n--- a/%s.c\n+++ b/%s.c\n@@ -1 +1 @@\n-%s\n+%s1\n' $f $f $f $f $f >"$T/keep1/000$f.patch"; done
+cp "$T/keep1/000a.patch" "$T/keep2/"
+sed 's/+b1/+b2/' "$T/keep1/000b.patch" >"$T/keep2/000b.patch"
+cp "$T/keep1/000a.patch" "$T/keep3/"
+keep_prep() { PATCHES=$1 sh $P/scripts/kernel.sh fake64 prep >/dev/null 2>&1; }
+old=$(date -d 2021-01-01 +%s)
+keep_prep "$T/keep1"
+# As if the objects were built after: the patched files' times are old.
+touch -d 2021-01-01 "$B/fake64/src/a.c" "$B/fake64/src/b.c"
+keep_prep "$T/keep2"
+check "a changed patch: only its file gets a new time" sh -c "
+	grep -qx b2 $B/fake64/src/b.c && [ \$(stat -c %Y $B/fake64/src/b.c) -gt $old ] &&
+	grep -qx a1 $B/fake64/src/a.c && [ \$(stat -c %Y $B/fake64/src/a.c) -eq $old ]"
+touch -d 2021-01-01 "$B/fake64/src/b.c"
+keep_prep "$T/keep3"
+check "a dropped patch: its file is newer again, the pristine tree keeps its time" sh -c "
+	grep -qx b $B/fake64/src/b.c && [ \$(stat -c %Y $B/fake64/src/b.c) -gt $old ] &&
+	[ \$(stat -c %Y $S/b.c) -eq \$(date -d 2020-01-01 +%s) ] && [ \$(stat -c %h $B/fake64/src/b.c) -eq 1 ] &&
+	[ \$(stat -c %Y $B/fake64/src/a.c) -eq $old ]"
+rm -f "$S/a.c" "$S/b.c"
+
 # The shared uapi headers (source.sh) seed a first install: kbuild redoes
 # only what a patch touched, and asm/ stays the arch's own.
 S=$B/src/linux-source-6.12
