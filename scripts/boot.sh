@@ -2,7 +2,9 @@
 # Boot one arch's kernel and initramfs under QEMU (TCG) and capture the console.
 # Usage: scripts/boot.sh ARCH_NAME
 # The guest powers itself off (reboot + -no-reboot); a guest that does not
-# within GUEST_TIMEOUT seconds is killed and reported as a timeout.
+# within GUEST_TIMEOUT seconds is killed and reported as a timeout, one
+# that finished its tests but does not power off is stopped after
+# POWEROFF_GRACE seconds (default 30).
 set -u
 . "$(dirname "$0")/lib.sh"
 load_arch "$1"
@@ -34,23 +36,50 @@ fi
 
 say "$ARCH_NAME" boot "$qemu, ${GUEST_SMP} cpus, ${GUEST_MEM}M, timeout ${GUEST_TIMEOUT}s (console: $LOGF)"
 t0=$(date +%s)
+# A guest that printed its last line but does not power off (an s390x
+# guest under TCG, once) has all its results in: it is stopped after
+# POWEROFF_GRACE seconds, which is not a timeout.
+stopped=$RES/stopped-after-done
+rm -f "$stopped"
 # shellcheck disable=SC2086
 timeout -k 10 "$GUEST_TIMEOUT" $QEMU_SYSTEM -m "$GUEST_MEM" $smp_args \
 	-nographic -no-reboot -kernel "$OUT/kernel.img" -initrd "$OUT/initramfs.cpio" $extra \
 	-append "console=$CONSOLE panic=-1 oops=panic ${KERNEL_CMDLINE:+$KERNEL_CMDLINE }${GUEST_CMDLINE:-}" \
-	</dev/null >"$LOGF" 2>"$RES/qemu.stderr"
+	</dev/null >"$LOGF" 2>"$RES/qemu.stderr" &
+qpid=$!
+(
+	until grep -q '^ptemark-init: done' "$LOGF" 2>/dev/null; do
+		sleep 1
+		kill -0 "$qpid" 2>/dev/null || exit 0
+	done
+	i=0
+	while [ $i -lt "${POWEROFF_GRACE:-30}" ]; do
+		sleep 1
+		kill -0 "$qpid" 2>/dev/null || exit 0
+		i=$((i + 1))
+	done
+	: >"$stopped" && kill "$qpid" 2>/dev/null
+) &
+wpid=$!
+wait "$qpid"
 rc=$?
+kill "$wpid" 2>/dev/null
+wait "$wpid" 2>/dev/null
 secs=$(($(date +%s) - t0))
 timed_out=0
 [ $rc -eq 124 ] || [ $rc -eq 137 ] && timed_out=1
+[ -f "$stopped" ] && timed_out=0
 {
 	echo "run_seconds=$secs"
 	echo "qemu_exit=$rc"
 	echo "timed_out=$timed_out"
+	[ -f "$stopped" ] && echo "stopped_after_done=${POWEROFF_GRACE:-30}"
 	echo "ran=1"
 } >"$RES/run.meta"
 if [ $timed_out = 1 ]; then
 	say "$ARCH_NAME" boot "TIMEOUT after ${secs}s, QEMU killed"
+elif [ -f "$stopped" ]; then
+	say "$ARCH_NAME" boot "guest finished, did not power off: stopped ${POWEROFF_GRACE:-30}s after its last line (${secs}s)"
 elif grep -q '^ptemark-init: done' "$LOGF"; then
 	say "$ARCH_NAME" boot "guest finished in ${secs}s"
 else

@@ -230,6 +230,15 @@ check "a finished guest is recorded as such" sh -c "
 	GUEST_TIMEOUT=20 sh $P/scripts/boot.sh fake64 &&
 	grep -qx timed_out=0 $R/fake64/run.meta && grep -qx qemu_exit=0 $R/fake64/run.meta"
 
+# A guest that finished its tests but does not power off is stopped after
+# the grace period, with its results, and that is not a timeout.
+printf 'echo "ptemark-init: start uptime 0.5"\necho "ptemark-init: done"\nsleep 30\n' >"$P/qemu.sh"
+check "a guest that does not power off after its last line is stopped, not timed out" sh -c "
+	t0=\$(date +%s); GUEST_TIMEOUT=20 POWEROFF_GRACE=1 sh $P/scripts/boot.sh fake64 >$T/stuck.out 2>&1 &&
+	[ \$((\$(date +%s) - t0)) -lt 10 ] &&
+	grep -qx timed_out=0 $R/fake64/run.meta && grep -qx stopped_after_done=1 $R/fake64/run.meta &&
+	grep -q 'did not power off: stopped 1s after its last line' $T/stuck.out"
+
 check "TESTS that is not a directory is refused, before anything is built" sh -c "
 	mkdir -p $B/fake64/bin $B/fake64/headers/include;
 	! TESTS=$T/nonexistent sh $P/scripts/initramfs.sh fake64 >$T/tests.out 2>&1 &&
