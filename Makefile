@@ -169,11 +169,17 @@ distclean:
 # CI (docs/CI.md). merge: the report over results already in results/ for
 # every cell (a CI's per-cell artifacts), judged like make check, building
 # nothing; a cell without its directory is "no results", not built.
-.PHONY: merge kcidb pipeline ci-tools cells-json
+.PHONY: merge kcidb pipeline ci-tools cells-json gitlab-cells
 # Every cell as a GitHub Actions matrix (the workflow's first job reads it,
 # so that a new arch or base needs no edit there).
 cells-json:
 	@printf '{"include":[%s]}\n' "$$(for c in $(CELLS); do printf '{"base":"%s","arch":"%s"},' "$${c#*@}" "$${c%@*}"; done | sed 's/,$$//')"
+
+# The GitLab child pipeline (.gitlab/cells.yml) with the bases and arches
+# of every cell, as .gitlab-ci.yml's first job and make pipeline make it.
+gitlab-cells:
+	@b=$$(printf '"%s", ' $(BASE) | sed 's/, $$//'); a=$$(printf '%s, ' $(ARCHES) | sed 's/, $$//'); \
+	 sed -e "s/@BASES@/[$$b]/" -e "s/@ARCHES@/[$$a]/" .gitlab/cells.yml
 
 merge: $(REPORT)
 	@$(REPORT) $(EXPECT) $(RESULTS) $(REPORT_CELLS)
@@ -196,9 +202,12 @@ ci-tools:
 	   npm install --prefix $(NPM_DIR) --save-exact --no-audit --no-fund --loglevel=error $(CI_NPM) >$(NPM_DIR)/install.log 2>&1 || \
 	   { cat $(NPM_DIR)/install.log >&2; exit 1; }; }
 
-# .gitlab-ci.yml run here by gitlab-ci-local, shell executor, each job in
-# its own copy (.gitlab-ci-local/builds/); the merged results land in
-# results/. PIPELINE_JOBS jobs at once (each cell compiles a kernel).
+# The GitLab pipeline's cells (make gitlab-cells, the child pipeline of
+# .gitlab-ci.yml: gitlab-ci-local runs no trigger) run here by
+# gitlab-ci-local, shell executor, each job in its own copy
+# (.gitlab-ci-local/builds/); the merged results land in results/.
+# PIPELINE_JOBS jobs at once (each cell compiles a kernel).
 PIPELINE_JOBS ?= 1
 pipeline: ci-tools
-	@$(NPM_DIR)/node_modules/.bin/gitlab-ci-local --shell-isolation --concurrency $(PIPELINE_JOBS) $(PIPELINE_ARGS)
+	@mkdir -p .gitlab-ci-local && $(MAKE) -s --no-print-directory gitlab-cells >.gitlab-ci-local/cells.yml
+	@$(NPM_DIR)/node_modules/.bin/gitlab-ci-local --file .gitlab-ci-local/cells.yml --shell-isolation --concurrency $(PIPELINE_JOBS) $(PIPELINE_ARGS)
