@@ -68,8 +68,9 @@ for p in $phases; do
 		;;
 	run)
 		[ -f "$OUT/kernel.ready" ] && [ -f "$OUT/user.ready" ] || exit 1
-		# Reuse the last results when neither the kernel nor the initramfs changed.
-		run_inputs=$( { cat "$OUT/kernel.inputs"; sha256sum <"$OUT/initramfs.cpio";
+		# Reuse the last results when neither the kernel nor the initramfs
+		# changed (initramfs.inputs: what initramfs.sh made it from).
+		run_inputs=$( { cat "$OUT/kernel.inputs" "$OUT/initramfs.inputs";
 			[ -n "${QEMU_PREPARE:-}" ] && cat "$ARCH_DIR/$QEMU_PREPARE";
 			env | grep -E '^GUEST_[A-Z_]*=.' | sort; } | sha256sum | cut -c1-16)
 		if [ -z "${RERUN:-}" ] && [ "$(cat "$OUT/run.inputs" 2>/dev/null)" = "$run_inputs" ] &&
