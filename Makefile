@@ -206,8 +206,11 @@ ci-tools:
 # .gitlab-ci.yml: gitlab-ci-local runs no trigger) run here by
 # gitlab-ci-local, shell executor, each job in its own copy
 # (.gitlab-ci-local/builds/); the merged results land in results/.
-# PIPELINE_JOBS jobs at once (each cell compiles a kernel).
+# PIPELINE_JOBS jobs at once (each cell compiles a kernel). ARCHES= and
+# BASE= given to make choose the cells, and the merge job judges those.
 PIPELINE_JOBS ?= 1
+PIPELINE_VARS := $(foreach v,ARCHES BASE,$(if $(filter command line environment,$(origin $(v))),--variable $(v)="$($(v))"))
 pipeline: ci-tools
 	@mkdir -p .gitlab-ci-local && $(MAKE) -s --no-print-directory gitlab-cells >.gitlab-ci-local/cells.yml
-	@$(NPM_DIR)/node_modules/.bin/gitlab-ci-local --file .gitlab-ci-local/cells.yml --shell-isolation --concurrency $(PIPELINE_JOBS) $(PIPELINE_ARGS)
+	@$(NPM_DIR)/node_modules/.bin/gitlab-ci-local --file .gitlab-ci-local/cells.yml --shell-isolation \
+	  --concurrency $(PIPELINE_JOBS) $(PIPELINE_VARS) $(PIPELINE_ARGS)
