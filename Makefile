@@ -210,7 +210,10 @@ ci-tools:
 # BASE= given to make choose the cells, and the merge job judges those.
 PIPELINE_JOBS ?= 1
 PIPELINE_VARS := $(foreach v,ARCHES BASE,$(if $(filter command line environment,$(origin $(v))),--variable $(v)="$($(v))"))
+# Each job is its own checkout: this make's paths and its sub-make state
+# must not reach it.
 pipeline: ci-tools
 	@mkdir -p .gitlab-ci-local && $(MAKE) -s --no-print-directory gitlab-cells >.gitlab-ci-local/cells.yml
-	@$(NPM_DIR)/node_modules/.bin/gitlab-ci-local --file .gitlab-ci-local/cells.yml --shell-isolation \
+	@env -u BUILD -u RESULTS -u REPORT -u PTEMARK_T0 -u ARCHES -u BASE -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	  $(NPM_DIR)/node_modules/.bin/gitlab-ci-local --file .gitlab-ci-local/cells.yml --shell-isolation \
 	  --concurrency $(PIPELINE_JOBS) $(PIPELINE_VARS) $(PIPELINE_ARGS)

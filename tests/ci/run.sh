@@ -207,12 +207,10 @@ same_as_plain() {	# same_as_plain DIR: merged matrix.json, junit.xml, matrix.md 
 }
 # The merge job's results/, as its artifact.
 merged() { echo "$1/.gitlab-ci-local/artifacts/merge/results"; }
-gcl() {	# gcl DIR [JOB]: the pipeline there; its exit status
+gcl() {	# gcl DIR [JOB]: make pipeline there (its paths must not reach the jobs); its exit status
 	d=$1; shift
-	(cd "$d" && mkdir -p .gitlab-ci-local &&
-		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s gitlab-cells >.gitlab-ci-local/cells.yml &&
-		"$GCL" --file .gitlab-ci-local/cells.yml --shell-isolation --no-artifacts-to-source --concurrency 2 --max-job-name-padding 0 \
-		--variable CI_PIPELINE_ID=7 "$@")
+	(cd "$d" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s pipeline NPM_DIR="$NPM" PIPELINE_JOBS=2 \
+		PIPELINE_ARGS="--no-artifacts-to-source --max-job-name-padding 0 --variable CI_PIPELINE_ID=7 $*")
 }
 if [ $have_npm = 1 ]; then
 	GV=$("$GCL" --version 2>/dev/null)
