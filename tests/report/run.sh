@@ -90,6 +90,12 @@ valid() {	# valid DESCRIPTION: the three files exist, JSON and XML parse
 	ok $? "$1: matrix.json and junit.xml parse, matrix.md written"
 }
 
+# --- a kernel message spliced into the init's kernel line ------------------
+# The console interleaves printk with the init's output: a riscv64 guest's
+# "uffd_wp 1" line went on with "Adding 262140k swap on /dev/zram0...".
+run spliced -- x86_64
+same "spliced: uffd_wp is still read from the init's line" "$(q '.arches.x86_64.uffd_wp')" true
+
 # --- a clean run: two arches, KUnit with and without printk stamps ---------
 run clean -- x86_64 s390x
 same "clean: exit 0 (a skip is not a failure)" "$rc" 0

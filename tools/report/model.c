@@ -413,8 +413,10 @@ static void parse_info(struct arch *a, const char *p)
 			free(a->features);
 			a->features = xstrdup(val);
 		} else if (!strcmp(key, "uffd_wp")) {
-			a->uffd_wp = !strcmp(val, "1") || !strcasecmp(val, "true") ||
-				     !strcasecmp(val, "yes");
+			/* A kernel message may go on right after the value: the
+			 * console interleaves printk with the init's output. */
+			a->uffd_wp = (val[0] == '1' && !isdigit((unsigned char)val[1])) ||
+				     !strcasecmp(val, "true") || !strcasecmp(val, "yes");
 		}
 		key = NULL;
 	}
