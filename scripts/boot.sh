@@ -15,6 +15,7 @@ load_arch "$1"
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-$ARCH_GUEST_TIMEOUT}
 GUEST_MEM=${GUEST_MEM:-$ARCH_GUEST_MEM}
 GUEST_SMP=${GUEST_SMP:-2}
+POWEROFF_GRACE=${POWEROFF_GRACE:-30}
 # An arch that needs its own -smp (a topology) says so in QEMU_SYSTEM,
 # with @GUEST_SMP@ for the count.
 QEMU_SYSTEM=$(printf '%s\n' "$QEMU_SYSTEM" | sed "s/@GUEST_SMP@/$GUEST_SMP/g")
@@ -36,9 +37,8 @@ fi
 
 say "$ARCH_NAME" boot "$qemu, ${GUEST_SMP} cpus, ${GUEST_MEM}M, timeout ${GUEST_TIMEOUT}s (console: $LOGF)"
 t0=$(date +%s)
-# A guest that printed its last line but does not power off (an s390x
-# guest under TCG, once) has all its results in: it is stopped after
-# POWEROFF_GRACE seconds, which is not a timeout.
+# A guest that printed its done line (all its results in) but did not
+# power off was seen once, an s390x guest under TCG.
 stopped=$RES/stopped-after-done
 rm -f "$stopped"
 # shellcheck disable=SC2086
@@ -53,7 +53,7 @@ qpid=$!
 		kill -0 "$qpid" 2>/dev/null || exit 0
 	done
 	i=0
-	while [ $i -lt "${POWEROFF_GRACE:-30}" ]; do
+	while [ $i -lt "$POWEROFF_GRACE" ]; do
 		sleep 1
 		kill -0 "$qpid" 2>/dev/null || exit 0
 		i=$((i + 1))
@@ -73,13 +73,13 @@ timed_out=0
 	echo "run_seconds=$secs"
 	echo "qemu_exit=$rc"
 	echo "timed_out=$timed_out"
-	[ -f "$stopped" ] && echo "stopped_after_done=${POWEROFF_GRACE:-30}"
+	[ -f "$stopped" ] && echo "stopped_after_done=$POWEROFF_GRACE"
 	echo "ran=1"
 } >"$RES/run.meta"
 if [ $timed_out = 1 ]; then
 	say "$ARCH_NAME" boot "TIMEOUT after ${secs}s, QEMU killed"
 elif [ -f "$stopped" ]; then
-	say "$ARCH_NAME" boot "guest finished, did not power off: stopped ${POWEROFF_GRACE:-30}s after its last line (${secs}s)"
+	say "$ARCH_NAME" boot "guest finished, did not power off: stopped ${POWEROFF_GRACE}s after its last line (${secs}s)"
 elif grep -q '^ptemark-init: done' "$LOGF"; then
 	say "$ARCH_NAME" boot "guest finished in ${secs}s"
 else
