@@ -4,6 +4,8 @@
 # 0000-cover-letter.patch):
 #   selftests       generic patches whose subject is "selftests/..."
 #   mm-fixes        the other generic patches with a Fixes: tag
+#   mm              generic patches named in generic/patches/<base>/standalone
+#                   (no port needs them, no Fixes:)
 #   <arch>-uffd-wp  per arch with patches/<base>/: the remaining generic
 #                   patches (the hooks a port needs), then the arch's
 # The KUnit hook-up (tests/kunit) is the project's test harness, not sent.
@@ -59,30 +61,50 @@ subject() {	# a patch's subject, unfolded, without [PATCH ...]
 	     f { exit } END { sub(/^Subject: (\[[^]]*\] )?/, "", s); print s }' "$1"
 }
 
+# Generic changes that no port needs and that fix nothing, named one a
+# line in generic/patches/<base>/standalone: their own topic, mm.
+GP=$PTEMARK_TOP/generic/patches/$BASE
+standalone=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$GP/standalone" 2>/dev/null)
+for f in $standalone; do
+	[ -f "$GP/$f" ] || die "generic/patches/$BASE/standalone names $f, which is not a patch there"
+	case $(subject "$GP/$f") in selftests/*) die "generic/patches/$BASE/standalone: $f is a selftests patch (topic selftests)" ;; esac
+	! grep -q '^Fixes: ' "$GP/$f" || die "generic/patches/$BASE/standalone: $f has a Fixes: tag (topic mm-fixes)"
+done
+is_standalone() { printf '%s\n' $standalone | grep -qxF "$(basename "$1")"; }
+
 # Topics: "topic<TAB>patch" lines, in posting order.
 {
-	for p in "$PTEMARK_TOP/generic/patches/$BASE"/*.patch; do
+	for p in "$GP"/*.patch; do
 		[ -f "$p" ] || continue
 		case $(subject "$p") in selftests/*) printf 'selftests\t%s\n' "$p" ;; esac
 	done
-	for p in "$PTEMARK_TOP/generic/patches/$BASE"/*.patch; do
+	for p in "$GP"/*.patch; do
 		[ -f "$p" ] || continue
 		case $(subject "$p") in selftests/*) continue ;; esac
 		grep -q '^Fixes: ' "$p" && printf 'mm-fixes\t%s\n' "$p"
 	done
+	for p in "$GP"/*.patch; do
+		[ -f "$p" ] && is_standalone "$p" && printf 'mm\t%s\n' "$p"
+	done
 	for conf in "$PTEMARK_TOP"/arch-*/arch.conf; do
 		load_arch "$(sed -n 's/^ARCH_NAME=//p' "$conf")"
 		ls "$ARCH_DIR/patches/$BASE"/*.patch >/dev/null 2>&1 || continue
-		for p in "$PTEMARK_TOP/generic/patches/$BASE"/*.patch; do
+		for p in "$GP"/*.patch; do
 			[ -f "$p" ] || continue
 			case $(subject "$p") in selftests/*) continue ;; esac
-			grep -q '^Fixes: ' "$p" || printf '%s\t%s\n' "$ARCH_NAME-uffd-wp" "$p"
+			grep -q '^Fixes: ' "$p" || is_standalone "$p" || printf '%s\t%s\n' "$ARCH_NAME-uffd-wp" "$p"
 		done
 		for p in "$ARCH_DIR/patches/$BASE"/*.patch; do
 			printf '%s\t%s\n' "$ARCH_NAME-uffd-wp" "$p"
 		done
 	done
 } >"$W/topics.tsv"
+# A generic patch in no topic would never be posted.
+for p in "$GP"/*.patch; do
+	[ -f "$p" ] || continue
+	cut -f2 "$W/topics.tsv" | grep -qxF "$p" ||
+		die "generic/patches/$BASE/$(basename "$p") is in no topic: no Fixes:, not selftests/, no port with patches for $BASE uses it; name it in generic/patches/$BASE/standalone"
+done
 [ -s "$W/topics.tsv" ] || die "no project patches for $BASE"
 topics=$(cut -f1 "$W/topics.tsv" | awk '!seen[$0]++')
 
@@ -141,6 +163,7 @@ for t in $topics; do
 	case $t in
 	selftests) title="selftests/mm: uffd-wp and pagemap selftests that hold on every machine" ;;
 	mm-fixes) title="mm/userfaultfd: uffd-wp fixes" ;;
+	mm) [ "$n" = 1 ] && title=$(subject "$(echo "$ps" | head -n 1)") || title="mm: generic changes beside uffd-wp" ;;
 	*) title="${t%-uffd-wp}: userfaultfd write-protect (uffd-wp) support" ;;
 	esac
 	rm -rf "$OUTD/$t"
@@ -162,6 +185,9 @@ for t in $topics; do
 			echo "loses write-protection, leaves a stale uffd-wp bit, leaves a fault"
 			echo "asleep or reports the wrong range. Each patch has a Fixes: tag and"
 			echo "names the test that fails without it." ;;
+		mm) echo "Generic mm changes that stand on their own: no architecture's port"
+			echo "needs them and none fixes a bug. Each patch says what it improves and"
+			echo "how that was measured." ;;
 		*) echo "userfaultfd write-protect for ${t%-uffd-wp}: the PTE bits, the refusals the page"
 			echo "tables need, and the Kconfig select, with the generic hooks it needs"
 			echo "first. The bit choice and every refusal are argued in the patches."

@@ -531,7 +531,10 @@ echo "VERSION = 6" >"$SP/tree/Makefile"
 	git -c user.name='ptemark developers' -c user.email=dev@ptemark.invalid commit -qam 'mm: keep x' -m 'Why, seen with stale-wp-fork-unread.' \
 		-m 'Fixes: 0123456789ab ("mm: lose x")
 Signed-off-by: ptemark developers <dev@ptemark.invalid>' &&
-	git format-patch -q -N -o "$SP/patches" HEAD~2 && git reset -q --hard HEAD~2 && rm -rf .git) >"$SP/setup.log" 2>&1
+	echo 'int z;' >mm/b.c && git add mm/b.c &&
+	git -c user.name='ptemark developers' -c user.email=dev@ptemark.invalid commit -qm 'mm: make z cheaper' -m 'Why, measured.' \
+		-m 'Signed-off-by: ptemark developers <dev@ptemark.invalid>' &&
+	git format-patch -q -N -o "$SP/patches" HEAD~3 && git reset -q --hard HEAD~3 && rm -rf .git) >"$SP/setup.log" 2>&1
 mkdir -p "$P/generic/patches/6.12" && cp "$SP/patches"/*.patch "$P/generic/patches/6.12/"
 mkdir -p "$R" && printf '| arch | regress |\n|---|---|\n| fake64 | 1/0/0 |\n' >"$R/matrix.md"
 echo '{"arches": {"fake64": {"tests": [{"suite": "regress", "name": "stale-wp-fork-unread"}]}}}' >"$R/matrix.json"
@@ -540,10 +543,19 @@ check "make series stops without a person to sign off, and refuses the project's
 	grep -q 'make series needs a person for Author and Signed-off-by (a DCO)' $T/post.err &&
 	! AUTHOR='ptemark developers <dev@ptemark.invalid>' KERNEL_SRC=$SP/tree sh $P/scripts/post.sh 2>$T/post.err &&
 	grep -q 'is a placeholder' $T/post.err"
+# A generic patch that is no fix, no selftest and no port's hook is posted
+# only when generic/patches/<base>/standalone names it (topic mm).
+check "make series stops on a generic patch that no topic takes" sh -c "
+	! AUTHOR='Ada Lovelace <ada@example.org>' KERNEL_SRC=$SP/tree sh $P/scripts/post.sh >$T/post.out 2>&1 &&
+	grep -q '0003-mm-make-z-cheaper.patch is in no topic' $T/post.out"
+echo 0003-mm-make-z-cheaper.patch >"$P/generic/patches/6.12/standalone"
 check "make series writes each topic with a cover letter, signed by AUTHOR, and git am checks it" sh -c "
 	AUTHOR='Ada Lovelace <ada@example.org>' KERNEL_SRC=$SP/tree sh $P/scripts/post.sh >$T/post.out 2>&1 &&
 	o=$RESULTS/series/6.12 &&
-	[ \"\$(ls \$o)\" = \"\$(printf 'mm-fixes\nselftests')\" ] &&
+	[ \"\$(ls \$o)\" = \"\$(printf 'mm\nmm-fixes\nselftests')\" ] &&
+	grep -q '^Subject: \[PATCH 0/1\] mm: make z cheaper' \$o/mm/0000-cover-letter.patch &&
+	grep -q '^Subject: \[PATCH 1/1\] mm: make z cheaper' \$o/mm/0001-*.patch &&
+	! grep -q 'make z cheaper' \$o/mm-fixes/0000-cover-letter.patch &&
 	grep -q '^Subject: \[PATCH 0/1\] mm/userfaultfd: uffd-wp fixes' \$o/mm-fixes/0000-cover-letter.patch &&
 	grep -q 'fails without it: stale-wp-fork-unread' \$o/mm-fixes/0000-cover-letter.patch &&
 	grep -q '^| fake64 | 1/0/0 |' \$o/mm-fixes/0000-cover-letter.patch &&
@@ -551,7 +563,7 @@ check "make series writes each topic with a cover letter, signed by AUTHOR, and 
 	grep -qx 'From: Ada Lovelace <ada@example.org>' \$o/mm-fixes/0001-*.patch &&
 	grep -qx 'Signed-off-by: Ada Lovelace <ada@example.org>' \$o/mm-fixes/0001-*.patch &&
 	! grep -rq ptemark.invalid \$o && grep -q 'mm-fixes: 1 patch(es), checkpatch --strict clean, git am on a fresh 6.12 tree ok' $T/post.out"
-rm -f "$P/generic/patches/6.12"/*.patch "$R/matrix.md" "$R/matrix.json"
+rm -f "$P/generic/patches/6.12"/*.patch "$P/generic/patches/6.12/standalone" "$R/matrix.md" "$R/matrix.json"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
