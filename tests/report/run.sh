@@ -99,6 +99,9 @@ same "spliced: uffd_wp is still read from the init's line" "$(q '.arches.x86_64.
 # --- a clean run: two arches, KUnit with and without printk stamps ---------
 run clean -- x86_64 s390x
 same "clean: exit 0 (a skip is not a failure)" "$rc" 0
+# Without expectation files the verdict says what it held the results to.
+same "clean: the verdict without expectations names the default" \
+	"$(echo "$stdout" | tail -n 1)" "PASS: 0 misses (no expectation files: build, boot and every test pass or skip)"
 valid clean
 same "clean: top-level kernel" "$(q .kernel)" 6.12.117
 same "clean: arches in matrix.json" "$(q '.arches | keys_unsorted | join(",")')" "x86_64,s390x"
@@ -150,6 +153,8 @@ same "clean: junit <skipped message=>" \
 
 run clean --expect x86_64="$EXP"/clean-x86_64.expect --expect s390x="$EXP"/clean-s390x.expect -- x86_64 s390x
 same "expect: files that hold: exit 0" "$rc" 0
+same "expect: the verdict with expectations names them" \
+	"$(echo "$stdout" | tail -n 1)" "PASS: 0 misses (against 2 expectation files)"
 echo "$stdout" | grep -q '^MISS'
 ok $((!$?)) "expect: files that hold: no MISS line"
 

@@ -412,7 +412,11 @@ int main(int argc, char **argv)
 	refresh_warning(arches, n);
 	fputs(missbuf, stdout);
 	free(missbuf);
-	printf("%s: %d miss%s\n", misses ? "FAIL" : "PASS", misses, misses == 1 ? "" : "es");
+	printf("%s: %d miss%s", misses ? "FAIL" : "PASS", misses, misses == 1 ? "" : "es");
+	if (nexp)
+		printf(" (against %zu expectation file%s)\n", nexp, nexp == 1 ? "" : "s");
+	else
+		puts(" (no expectation files: build, boot and every test pass or skip)");
 	if (fflush(stdout))
 		die("stdout: write error");
 	return misses ? 1 : 0;
