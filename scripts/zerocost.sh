@@ -19,7 +19,9 @@ out=$RESULTS/zerocost.txt
 			continue
 		fi
 		# One line per instruction; labels and blank lines are not counted.
-		"${CROSS_COMPILE}objdump" -d --no-show-raw-insn "$obj" | awk -v arch="$a" '
+		# A function that calls out (a helper gcc did not inline) is not
+		# all counted: its relocations name what it calls.
+		"${CROSS_COMPILE}objdump" -dr --no-show-raw-insn "$obj" | awk -v arch="$a" '
 			# A symbol starts a function; local .L labels (riscv keeps
 			# them as symbols) continue the current one.
 			/^[0-9a-f]+ <[^>]+>:$/ {
@@ -28,8 +30,16 @@ out=$RESULTS/zerocost.txt
 					fn = (name ~ /^ptemark_(api|open|model|hand)_[a-z]+$/) ? name : ""
 				next
 			}
+			# A relocation to a symbol, not to a local label, is a call
+			# or a load from outside the function.
+			fn != "" && /^\t+[0-9a-f]+: R_/ {
+				sym = $NF; sub(/[+-]0x[0-9a-f]+$/, "", sym)
+				if (sym !~ /^\.L/ && sym !~ /ABS/ && index(" " ext[fn] " ", " " sym " ") == 0)
+					ext[fn] = ext[fn] (ext[fn] == "" ? "" : " ") sym
+				next
+			}
 			# Alignment padding after the return is not code.
-			fn != "" && /^ *[0-9a-f]+:\t/ && !/\t(nop|data16|c\.nop)/ {
+			fn != "" && /^ *[0-9a-f]+:\t/ && !/\t((cs|ds|data16) )*(nop|c\.nop)|\tdata16/ {
 				n[fn]++
 				# The instruction with addresses made relative, to
 				# tell identical code apart from equally long code.
@@ -44,6 +54,9 @@ out=$RESULTS/zerocost.txt
 					m = n["ptemark_model_" ops[i]]; h = n["ptemark_hand_" ops[i]]
 					same = code["ptemark_api_" ops[i]] == code["ptemark_hand_" ops[i]]
 					v = same ? "same code" : (a <= h ? "yes" : "NO")
+					x = ext["ptemark_api_" ops[i]]
+					if (x != "" && x != ext["ptemark_hand_" ops[i]])
+						v = "NO, uses " x
 					printf "%-8s %-5s %5d %5d %5d %5d  %s\n", arch, ops[i], a, o, m, h, v
 				}
 			}'

@@ -517,6 +517,22 @@ check "the initramfs cache follows every file under TESTS, not only *.c" sh -c "
 check "arch.sh rejects an unknown phase" sh -c "
 	! sh $P/scripts/arch.sh fake64 bogus 2>$T/phase.err && grep -q \"unknown phase 'bogus'\" $T/phase.err"
 
+# make zerocost counts instructions per marker op; an api function that
+# calls a helper gcc left out of line is not all counted, and says so.
+mkdir -p "$B/fake64/obj/mm"
+cat >"$T/cost.c" <<'EOF2'
+unsigned long helper(unsigned long v);
+unsigned long ptemark_api_test(unsigned long v) { return helper(v) & 1; }
+unsigned long ptemark_hand_test(unsigned long v) { return (v >> 3) & (v >> 7) & 1; }
+unsigned long ptemark_api_make(void) { return 0x400; }
+unsigned long ptemark_hand_make(void) { return 0x400; }
+EOF2
+check "zerocost does not score an api op that calls out as zero cost" sh -c "
+	gcc -O2 -fno-inline -fno-ipa-icf -fcf-protection=none -c -o $B/fake64/obj/mm/pte_marker_cost.o $T/cost.c &&
+	RESULTS=$R sh $P/scripts/zerocost.sh fake64 >$T/zc.out 2>&1 &&
+	grep -Eq '^fake64 +test .*NO, uses helper\$' $T/zc.out &&
+	grep -Eq '^fake64 +make .*same code\$' $T/zc.out"
+
 # make series: posting needs a person, and what it writes applies.
 SP=$T/post
 rm -rf "$SP" && mkdir -p "$SP/home" "$SP/tree"
