@@ -67,44 +67,40 @@ GP=$PTEMARK_TOP/generic/patches/$BASE
 standalone=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$GP/standalone" 2>/dev/null)
 for f in $standalone; do
 	[ -f "$GP/$f" ] || die "generic/patches/$BASE/standalone names $f, which is not a patch there"
-	case $(subject "$GP/$f") in selftests/*) die "generic/patches/$BASE/standalone: $f is a selftests patch (topic selftests)" ;; esac
-	! grep -q '^Fixes: ' "$GP/$f" || die "generic/patches/$BASE/standalone: $f has a Fixes: tag (topic mm-fixes)"
 done
-is_standalone() { printf '%s\n' $standalone | grep -qxF "$(basename "$1")"; }
+
+# Each generic patch's topic, "topic<TAB>patch": selftests, mm-fixes, mm,
+# or hook (a port's topic carries it, before the arch's own patches).
+for p in "$GP"/*.patch; do
+	[ -f "$p" ] || continue
+	t=hook
+	grep -q '^Fixes: ' "$p" && t=mm-fixes
+	case $(subject "$p") in selftests/*) t=selftests ;; esac
+	if printf '%s\n' $standalone | grep -qxF "$(basename "$p")"; then
+		[ "$t" = hook ] || die "generic/patches/$BASE/standalone: $(basename "$p") belongs to topic $t (selftests/ or Fixes:)"
+		t=mm
+	fi
+	printf '%s\t%s\n' "$t" "$p"
+done >"$W/generic.tsv"
 
 # Topics: "topic<TAB>patch" lines, in posting order.
 {
-	for p in "$GP"/*.patch; do
-		[ -f "$p" ] || continue
-		case $(subject "$p") in selftests/*) printf 'selftests\t%s\n' "$p" ;; esac
+	for t in selftests mm-fixes mm; do
+		awk -F '\t' -v t="$t" '$1 == t' "$W/generic.tsv"
 	done
-	for p in "$GP"/*.patch; do
-		[ -f "$p" ] || continue
-		case $(subject "$p") in selftests/*) continue ;; esac
-		grep -q '^Fixes: ' "$p" && printf 'mm-fixes\t%s\n' "$p"
-	done
-	for p in "$GP"/*.patch; do
-		[ -f "$p" ] && is_standalone "$p" && printf 'mm\t%s\n' "$p"
-	done
+	ports=0
 	for conf in "$PTEMARK_TOP"/arch-*/arch.conf; do
 		load_arch "$(sed -n 's/^ARCH_NAME=//p' "$conf")"
 		ls "$ARCH_DIR/patches/$BASE"/*.patch >/dev/null 2>&1 || continue
-		for p in "$GP"/*.patch; do
-			[ -f "$p" ] || continue
-			case $(subject "$p") in selftests/*) continue ;; esac
-			grep -q '^Fixes: ' "$p" || is_standalone "$p" || printf '%s\t%s\n' "$ARCH_NAME-uffd-wp" "$p"
-		done
-		for p in "$ARCH_DIR/patches/$BASE"/*.patch; do
-			printf '%s\t%s\n' "$ARCH_NAME-uffd-wp" "$p"
-		done
+		ports=$((ports + 1))
+		{ awk -F '\t' '$1 == "hook" { print $2 }' "$W/generic.tsv"; ls "$ARCH_DIR/patches/$BASE"/*.patch; } |
+			awk -v t="$ARCH_NAME-uffd-wp" '{ print t "\t" $0 }'
 	done
+	# A generic patch in no topic would never be posted.
+	h=$(awk -F '\t' '$1 == "hook" { print $2; exit }' "$W/generic.tsv")
+	[ "$ports" -gt 0 ] || [ -z "$h" ] ||
+		die "generic/patches/$BASE/$(basename "$h") is in no topic: no Fixes:, not selftests/, no port with patches for $BASE uses it; name it in generic/patches/$BASE/standalone"
 } >"$W/topics.tsv"
-# A generic patch in no topic would never be posted.
-for p in "$GP"/*.patch; do
-	[ -f "$p" ] || continue
-	cut -f2 "$W/topics.tsv" | grep -qxF "$p" ||
-		die "generic/patches/$BASE/$(basename "$p") is in no topic: no Fixes:, not selftests/, no port with patches for $BASE uses it; name it in generic/patches/$BASE/standalone"
-done
 [ -s "$W/topics.tsv" ] || die "no project patches for $BASE"
 topics=$(cut -f1 "$W/topics.tsv" | awk '!seen[$0]++')
 
