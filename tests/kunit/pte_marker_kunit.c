@@ -297,21 +297,22 @@ static void pte_marker_pmd_wp(struct kunit *test)
 }
 
 /*
- * The marker test and drop of ptemark_api.h (on 6.12 pte_marker_test()
- * and pte_marker_drop(), which read the PTE bits directly) must answer
+ * The marker test and drop of ptemark_api.h (pte_marker_test() on both
+ * bases and 6.12's pte_marker_drop() read the PTE bits directly) must answer
  * exactly as the decode into a marker that callers open-code, for markers
- * (with swap flags too), every swap type, none and present.
+ * (with swap flags too), every swap type, none and present, and a present
+ * PTE that has a marker's bits where a swap PTE keeps its type and offset.
  */
 static bool open_test(pte_t pte, pte_marker mask)
 {
-	return ptemark_is_marker(pte) && (ptemark_marker_get(pte) & mask);
+	return ptemark_decode_is_marker(pte) && (ptemark_marker_get(pte) & mask);
 }
 
 static u64 open_drop(pte_t pte, pte_marker mask)
 {
 	pte_marker left;
 
-	if (!ptemark_is_marker(pte))
+	if (!ptemark_decode_is_marker(pte))
 		return pte_val(pte);
 	left = ptemark_marker_get(pte) & ~mask;
 	return left ? pte_val(make_pte_marker(left)) : pte_val(ptemark_pte_empty());
@@ -319,7 +320,8 @@ static u64 open_drop(pte_t pte, pte_marker mask)
 
 static void pte_marker_api_matches_open(struct kunit *test)
 {
-	pte_t ptes[ARRAY_SIZE(markers) * 4 + MAX_SWAPFILES_SHIFT * 8 + 2];
+	pte_t ptes[ARRAY_SIZE(markers) * 4 + MAX_SWAPFILES_SHIFT * 8 + 3];
+	pte_t present_marker_bits;
 	unsigned int n = 0, i, j, t, m;
 
 	for (i = 0; i < ARRAY_SIZE(markers); i++) {
@@ -338,9 +340,16 @@ static void pte_marker_api_matches_open(struct kunit *test)
 	}
 	ptes[n++] = ptemark_pte_empty();
 	ptes[n++] = sample_present_pte();
+	present_marker_bits = __pte(pte_val(make_pte_marker(PTE_MARKER_MASK)) |
+				    pte_val(sample_present_pte()));
+	KUNIT_EXPECT_TRUE(test, pte_present(present_marker_bits));
+	ptes[n++] = present_marker_bits;
 	KUNIT_ASSERT_LE(test, n, (unsigned int)ARRAY_SIZE(ptes));
 
 	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, ptemark_is_marker(ptes[i]),
+				    ptemark_decode_is_marker(ptes[i]),
+				    "pte %#llx", (u64)pte_val(ptes[i]));
 		for (m = 1; m <= PTE_MARKER_MASK; m++) {
 			KUNIT_EXPECT_EQ_MSG(test, ptemark_marker_test(ptes[i], m),
 					    open_test(ptes[i], m),

@@ -15,6 +15,8 @@
 /* Markers and swap entries */
 #define ptemark_is_swap_pte(pte)		is_swap_pte(pte)
 #define ptemark_is_marker(pte)			is_pte_marker(pte)
+/* is_pte_marker() decodes the swap entry: the oracle for the bit tests */
+#define ptemark_decode_is_marker(pte)		is_pte_marker(pte)
 #define ptemark_none_mostly(pte)		pte_none_mostly(pte)
 #define ptemark_pte_to_swp_entry(pte)		pte_to_swp_entry(pte)
 #define ptemark_marker_get(pte)			pte_marker_get(pte_to_swp_entry(pte))

@@ -23,6 +23,8 @@ static inline bool ptemark_is_swap_pte(pte_t pte)
 }
 
 #define ptemark_is_marker(pte)			pte_is_marker(pte)
+/* The decode the bit tests of pte_is_marker() must agree with */
+#define ptemark_decode_is_marker(pte)		softleaf_is_marker(softleaf_from_pte(pte))
 
 static inline bool ptemark_none_mostly(pte_t pte)
 {
@@ -48,10 +50,20 @@ static inline pte_marker ptemark_marker_get(pte_t pte)
 	return softleaf_to_marker(softleaf_from_pte(pte));
 }
 
+/*
+ * What mm asks: pte_is_uffd_wp_marker() and pte_is_uffd_marker() for the
+ * masks they stand for (a constant mask folds to one of them), else the
+ * decode that other callers write out.
+ */
 static inline bool ptemark_marker_test(pte_t pte, pte_marker mask)
 {
-	const softleaf_t entry = softleaf_from_pte(pte);
+	softleaf_t entry;
 
+	if (mask == PTE_MARKER_UFFD_WP)
+		return pte_is_uffd_wp_marker(pte);
+	if (mask == (PTE_MARKER_UFFD_WP | PTE_MARKER_POISONED))
+		return pte_is_uffd_marker(pte);
+	entry = softleaf_from_pte(pte);
 	return softleaf_is_marker(entry) && (softleaf_to_marker(entry) & mask);
 }
 
