@@ -1,8 +1,10 @@
 #!/bin/sh
-# Instruction counts of each marker operation four ways (tests/kunit/
+# Instruction counts of each marker operation five ways (tests/kunit/
 # pte_marker_cost.c: api, open-coded as 6.12 callers did, the host model's
-# decode, hand-written bit operations on the encoding), from each built
-# kernel's mm/pte_marker_cost.o. Zero cost: api <= hand.
+# decode, hand-written bit operations on the encoding, and those over the
+# arch's own pte_none()/pte_present()), from each built kernel's
+# mm/pte_marker_cost.o. Zero cost: api <= hand. An api that is longer but
+# the same code as hpred says so: the difference is the arch's predicates.
 # Usage: scripts/zerocost.sh [ARCH_NAME...]   (default: every built arch)
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -10,7 +12,7 @@ set -u
 mkdir -p "$RESULTS"
 out=$RESULTS/zerocost.txt
 {
-	printf '%-8s %-5s %5s %5s %5s %5s  %s\n' arch op api open model hand 'api<=hand'
+	printf '%-8s %-5s %5s %5s %5s %5s %5s  %s\n' arch op api open model hand hpred 'api<=hand'
 	for a in "$@"; do
 		load_arch "$a"
 		obj=$OUT/obj/mm/pte_marker_cost.o
@@ -27,7 +29,7 @@ out=$RESULTS/zerocost.txt
 			/^[0-9a-f]+ <[^>]+>:$/ {
 				name = $2; gsub(/[<>:]/, "", name)
 				if (name !~ /^\.L/)
-					fn = (name ~ /^ptemark_(api|open|model|hand)_[a-z]+$/) ? name : ""
+					fn = (name ~ /^ptemark_(api|open|model|hand|hpred)_[a-z]+$/) ? name : ""
 				next
 			}
 			# A relocation to a symbol, not to a local label, is a call
@@ -52,12 +54,15 @@ out=$RESULTS/zerocost.txt
 				for (i = 1; i <= 3; i++) {
 					a = n["ptemark_api_" ops[i]]; o = n["ptemark_open_" ops[i]]
 					m = n["ptemark_model_" ops[i]]; h = n["ptemark_hand_" ops[i]]
+					p = n["ptemark_hpred_" ops[i]]
 					same = code["ptemark_api_" ops[i]] == code["ptemark_hand_" ops[i]]
 					v = same ? "same code" : (a <= h ? "yes" : "NO")
+					if (v == "NO" && p > 0 && code["ptemark_api_" ops[i]] == code["ptemark_hpred_" ops[i]])
+						v = "NO (same code as hpred)"
 					x = ext["ptemark_api_" ops[i]]
 					if (x != "" && x != ext["ptemark_hand_" ops[i]])
 						v = "NO, uses " x
-					printf "%-8s %-5s %5d %5d %5d %5d  %s\n", arch, ops[i], a, o, m, h, v
+					printf "%-8s %-5s %5d %5d %5d %5d %5d  %s\n", arch, ops[i], a, o, m, h, p, v
 				}
 			}'
 	done

@@ -8,9 +8,12 @@
  *   hand  - the fewest bit operations on this arch's encoding (encoding.h)
  *           a person would write: compare the type bits with the marker's,
  *           test the marker bit.
+ *   hpred - hand, with the arch's own pte_none() and pte_present(), which
+ *           the helpers call too: where api is longer than hand but the
+ *           same code as hpred, the extra instructions are the arch's.
  * The helpers cost nothing when api has no more instructions than hand.
- * On 7.3, api is the softleaf decode (ptemark_api.h) and drop is what 7.3
- * mm does (copy_pte_marker(), pte_clear()).
+ * On 7.3, open reads the markers through softleaf_to_marker(), as fork
+ * still does.
  */
 #include <linux/mm.h>
 #include <linux/swap.h>
@@ -34,6 +37,8 @@ DEFINE_COST(model, make, unsigned long,
 	    return pm_make(PM_MARKER_UFFD_WP), void)
 DEFINE_COST(hand, make, unsigned long,
 	    return PM_MAKE(PM_MARKER_UFFD_WP), void)
+DEFINE_COST(hpred, make, unsigned long,
+	    return PM_MAKE(PM_MARKER_UFFD_WP), void)
 
 /* x86 stores the offset inverted: XOR with the empty marker undoes that. */
 #define HAND_BASE	PM_MAKE(0)
@@ -42,6 +47,12 @@ DEFINE_COST(hand, make, unsigned long,
 static inline bool hand_is_marker(enc_val_t v)
 {
 	return enc_is_swap_pte(v) && !((v ^ HAND_BASE) & ENC_SWP_TYPE_MASK);
+}
+
+static inline bool hpred_is_marker(enc_val_t v)
+{
+	return !pte_none(__pte(v)) && !pte_present(__pte(v)) &&
+	       !((v ^ HAND_BASE) & ENC_SWP_TYPE_MASK);
 }
 
 DEFINE_COST(api, test, bool,
@@ -54,6 +65,9 @@ DEFINE_COST(model, test, bool,
 	    return pm_test(v, PM_MARKER_UFFD_WP), unsigned long v)
 DEFINE_COST(hand, test, bool,
 	    return hand_is_marker(v) && ((v ^ HAND_BASE) & HAND_BITS(PM_MARKER_UFFD_WP)),
+	    unsigned long v)
+DEFINE_COST(hpred, test, bool,
+	    return hpred_is_marker(v) && ((v ^ HAND_BASE) & HAND_BITS(PM_MARKER_UFFD_WP)),
 	    unsigned long v)
 
 DEFINE_COST(api, drop, unsigned long,
@@ -74,5 +88,11 @@ DEFINE_COST(hand, drop, unsigned long,
 	    enc_val_t left;
 	    if (!hand_is_marker(v))
 		return v;
-	    left = (v ^ HAND_BASE) & HAND_BITS(PM_MARKER_MASK & ~PM_MARKER_UFFD_WP);
+	    left = (v ^ HAND_BASE) & HAND_BITS(PTE_MARKER_MASK & ~PTE_MARKER_UFFD_WP);
+	    return left ? left ^ HAND_BASE : ENC_PTE_NONE, unsigned long v)
+DEFINE_COST(hpred, drop, unsigned long,
+	    enc_val_t left;
+	    if (!hpred_is_marker(v))
+		return v;
+	    left = (v ^ HAND_BASE) & HAND_BITS(PTE_MARKER_MASK & ~PTE_MARKER_UFFD_WP);
 	    return left ? left ^ HAND_BASE : ENC_PTE_NONE, unsigned long v)

@@ -297,9 +297,9 @@ static void pte_marker_pmd_wp(struct kunit *test)
 }
 
 /*
- * The marker test and drop of ptemark_api.h (pte_marker_test() on both
- * bases and 6.12's pte_marker_drop() read the PTE bits directly) must answer
- * exactly as the decode into a marker that callers open-code, for markers
+ * The marker test and drop of ptemark_api.h (pte_marker_test() and
+ * pte_marker_drop() read the PTE bits directly) must answer exactly as the
+ * decode into a marker and pte_clear() that callers open-code, for markers
  * (with swap flags too), every swap type, none and present, and a present
  * PTE that has a marker's bits where a swap PTE keeps its type and offset.
  */
@@ -310,12 +310,16 @@ static bool open_test(pte_t pte, pte_marker mask)
 
 static u64 open_drop(pte_t pte, pte_marker mask)
 {
+	pte_t cleared = pte;
 	pte_marker left;
 
 	if (!ptemark_decode_is_marker(pte))
 		return pte_val(pte);
 	left = ptemark_marker_get(pte) & ~mask;
-	return left ? pte_val(make_pte_marker(left)) : pte_val(ptemark_pte_empty());
+	if (left)
+		return pte_val(make_pte_marker(left));
+	pte_clear(&init_mm, 0, &cleared);
+	return pte_val(cleared);
 }
 
 static void pte_marker_api_matches_open(struct kunit *test)

@@ -4,7 +4,8 @@
  * 7.3 base: markers through the softleaf API (include/linux/leafops.h),
  * uffd-wp bits through pte_uffd() and friends, run-time support through
  * pgtable_supports_uffd_mm() (include/asm-generic/pgtable_uffd.h, added by
- * generic/patches/7.3 with pte_unused(mm, pte)).
+ * generic/patches/7.3 with pte_unused(mm, pte)), and the empty PTE and
+ * marker drop that generic/patches/7.3 adds (pte_empty(), pte_marker_drop()).
  * scripts/kernel.sh copies this file to mm/ptemark_api.h; the other base
  * has its own, with the same names.
  */
@@ -67,34 +68,12 @@ static inline bool ptemark_marker_test(pte_t pte, pte_marker mask)
 	return softleaf_is_marker(entry) && (softleaf_to_marker(entry) & mask);
 }
 
-/* The empty PTE, as pte_clear() leaves it: what mm writes over a marker. */
-static inline pte_t ptemark_pte_empty(void)
-{
-	pte_t pte = __pte(0);
+/* The empty PTE (generic 0005); a constant, so a wrong one fails the build. */
+#define ptemark_pte_empty()			pte_empty()
+#define PTEMARK_BUILD_CHECK_EMPTY()		BUILD_BUG_ON(!pte_none(pte_empty()))
 
-	pte_clear(&init_mm, 0, &pte);
-	return pte;
-}
-
-/* pte_clear() on a local is not a constant: checked at run time only. */
-#define PTEMARK_BUILD_CHECK_EMPTY()		do { } while (0)
-
-/*
- * Dropping markers as 7.3 mm does it: copy_pte_marker() keeps some and the
- * caller installs make_pte_marker() of them; with none left the slot is
- * cleared in place by pte_clear() (mprotect, mremap, do_pte_missing(),
- * madvise guard removal). Anything that is not a marker stays as it is.
- */
-static inline pte_t ptemark_marker_drop(pte_t pte, pte_marker mask)
-{
-	const softleaf_t entry = softleaf_from_pte(pte);
-	pte_marker left;
-
-	if (!softleaf_is_marker(entry))
-		return pte;
-	left = softleaf_to_marker(entry) & ~mask;
-	return left ? make_pte_marker(left) : ptemark_pte_empty();
-}
+/* Markers dropped in the PTE's bits (generic 0006), as mremap does. */
+#define ptemark_marker_drop(pte, mask)		pte_marker_drop(pte, mask)
 
 #define ptemark_marker_uffd_wp(pte)		pte_is_uffd_wp_marker(pte)
 /* pte_is_uffd_wp_marker() reads the marker whatever the config */
