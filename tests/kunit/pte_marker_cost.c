@@ -44,15 +44,35 @@ DEFINE_COST(hpred, make, unsigned long,
 #define HAND_BASE	PM_MAKE(0)
 #define HAND_BITS(m)	(PM_MAKE(m) ^ HAND_BASE)
 
+/* The type bits are a marker's */
+static inline bool hand_marker_type(enc_val_t v)
+{
+	return !((v ^ HAND_BASE) & ENC_SWP_TYPE_MASK);
+}
+
 static inline bool hand_is_marker(enc_val_t v)
 {
-	return enc_is_swap_pte(v) && !((v ^ HAND_BASE) & ENC_SWP_TYPE_MASK);
+	return enc_is_swap_pte(v) && hand_marker_type(v);
 }
 
 static inline bool hpred_is_marker(enc_val_t v)
 {
-	return !pte_none(__pte(v)) && !pte_present(__pte(v)) &&
-	       !((v ^ HAND_BASE) & ENC_SWP_TYPE_MASK);
+	return !pte_none(__pte(v)) && !pte_present(__pte(v)) && hand_marker_type(v);
+}
+
+/* The test and the drop by hand, once @marker says whether @v is a marker */
+static inline bool hand_test(bool marker, enc_val_t v)
+{
+	return marker && ((v ^ HAND_BASE) & HAND_BITS(PM_MARKER_UFFD_WP));
+}
+
+static inline enc_val_t hand_drop(bool marker, enc_val_t v)
+{
+	enc_val_t left = (v ^ HAND_BASE) & HAND_BITS(PTE_MARKER_MASK & ~PTE_MARKER_UFFD_WP);
+
+	if (!marker)
+		return v;
+	return left ? left ^ HAND_BASE : ENC_PTE_NONE;
 }
 
 DEFINE_COST(api, test, bool,
@@ -63,12 +83,8 @@ DEFINE_COST(open, test, bool,
 	    unsigned long v)
 DEFINE_COST(model, test, bool,
 	    return pm_test(v, PM_MARKER_UFFD_WP), unsigned long v)
-DEFINE_COST(hand, test, bool,
-	    return hand_is_marker(v) && ((v ^ HAND_BASE) & HAND_BITS(PM_MARKER_UFFD_WP)),
-	    unsigned long v)
-DEFINE_COST(hpred, test, bool,
-	    return hpred_is_marker(v) && ((v ^ HAND_BASE) & HAND_BITS(PM_MARKER_UFFD_WP)),
-	    unsigned long v)
+DEFINE_COST(hand, test, bool, return hand_test(hand_is_marker(v), v), unsigned long v)
+DEFINE_COST(hpred, test, bool, return hand_test(hpred_is_marker(v), v), unsigned long v)
 
 DEFINE_COST(api, drop, unsigned long,
 	    return pte_val(ptemark_marker_drop(__pte(v), PTE_MARKER_UFFD_WP)), unsigned long v)
@@ -84,15 +100,5 @@ DEFINE_COST(open, drop, unsigned long,
 	    return pte_val(pte), unsigned long v)
 DEFINE_COST(model, drop, unsigned long,
 	    return pm_clear(v, PM_MARKER_UFFD_WP), unsigned long v)
-DEFINE_COST(hand, drop, unsigned long,
-	    enc_val_t left;
-	    if (!hand_is_marker(v))
-		return v;
-	    left = (v ^ HAND_BASE) & HAND_BITS(PTE_MARKER_MASK & ~PTE_MARKER_UFFD_WP);
-	    return left ? left ^ HAND_BASE : ENC_PTE_NONE, unsigned long v)
-DEFINE_COST(hpred, drop, unsigned long,
-	    enc_val_t left;
-	    if (!hpred_is_marker(v))
-		return v;
-	    left = (v ^ HAND_BASE) & HAND_BITS(PTE_MARKER_MASK & ~PTE_MARKER_UFFD_WP);
-	    return left ? left ^ HAND_BASE : ENC_PTE_NONE, unsigned long v)
+DEFINE_COST(hand, drop, unsigned long, return hand_drop(hand_is_marker(v), v), unsigned long v)
+DEFINE_COST(hpred, drop, unsigned long, return hand_drop(hpred_is_marker(v), v), unsigned long v)
