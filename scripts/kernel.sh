@@ -61,8 +61,8 @@ inputs=$( { echo "$KVER"; cat "$(source_id)" 2>/dev/null; series | xargs -r cat;
 # A generated header that names its generator by __FILE__ (one arch's is
 # included nearly everywhere) would differ per checkout, and every object
 # would miss ccache in a fresh one: host tools see their sources relative
-# to the tree.
-KMAKE="make -C $OUT/src O=$OUT/obj ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE HOSTCFLAGS=-fmacro-prefix-map=$OUT/src/="
+# to the tree. The compilers get huge pages for their heaps (lib.sh).
+KMAKE="env $(hugeheap_preload) make -C $OUT/src O=$OUT/obj ARCH=$KERNEL_ARCH CROSS_COMPILE=$CROSS_COMPILE HOSTCFLAGS=-fmacro-prefix-map=$OUT/src/="
 export KBUILD_BUILD_TIMESTAMP="ptemark" KBUILD_BUILD_USER=ptemark KBUILD_BUILD_HOST=ptemark
 # ccache pays only when the cache holds the objects already. On an empty
 # one it cost an x86_64 kernel 9-13 CPU-seconds of 252 (4%), and the

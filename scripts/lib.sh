@@ -140,3 +140,20 @@ kernel_version() {
 		      printf "%s", v; if (p != "") { printf ".%s", p; if (s != "") printf ".%s", s }
 		      print e }' "$(kernel_src)/Makefile" 2>/dev/null
 }
+
+# hugeheap_preload: "LD_PRELOAD=<build>/tools/hugeheap.so", built here from
+# tools/hugeheap.c when missing or older: the compilers' heaps in
+# transparent huge pages, a fifth less CPU where page faults are dear
+# (docs/PERFORMANCE.md). Nothing when PTEMARK_HUGEHEAP=0, when it does
+# not build, or when the path has a space or colon (LD_PRELOAD splits there).
+hugeheap_preload() {
+	_so=$BUILD/tools/hugeheap.so
+	[ "${PTEMARK_HUGEHEAP:-1}" = 1 ] || return 0
+	case $_so in *[[:space:]:]*) return 0 ;; esac
+	if [ ! -f "$_so" ] || [ "$PTEMARK_TOP/tools/hugeheap.c" -nt "$_so" ]; then
+		mkdir -p "${_so%/*}" &&
+			gcc -O2 -Wall -shared -fPIC -o "$_so.$$" "$PTEMARK_TOP/tools/hugeheap.c" -ldl &&
+			mv -f "$_so.$$" "$_so" || { rm -f "$_so.$$"; return 0; }
+	fi
+	echo "LD_PRELOAD=$_so"
+}

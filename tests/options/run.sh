@@ -21,6 +21,7 @@ LTS=${TREE_BASES%% *} MAIN=${TREE_BASES##* }
 P=$T/proj
 mkdir -p "$P/arch-fake/patches/6.12" "$P/generic/patches/6.12" "$P/generic/bases"
 cp -r "$TOP/scripts" "$P/"
+mkdir -p "$P/tools" && cp "$TOP/tools/hugeheap.c" "$P/tools/"
 printf 'KERNEL_PKG=linux-source-6.12\nAPT_SOURCE=\n' >"$P/generic/bases/6.12.conf"
 : >"$P/generic/ptemark.config"
 : >"$P/arch-fake/arch.config"
@@ -44,7 +45,7 @@ headers_install: $(hdrs)
 $(O)/usr/include/%.h: $(CURDIR)/include/uapi/%.h
 	@mkdir -p $(dir $@); echo "HDRINST $*"; cp $< $@
 all:
-	@echo "compiler: $(CC)"; echo "mm/fake.c:1:1: error: fake compile failure"; exit 1
+	@echo "compiler: $(CC)"; echo "preload: $$LD_PRELOAD"; echo "mm/fake.c:1:1: error: fake compile failure"; exit 1
 MK
 printf '#!/bin/sh\n' >"$B/src/linux-source-6.12/scripts/kconfig/merge_config.sh"
 chmod +x "$B/src/linux-source-6.12/scripts/kconfig/merge_config.sh"
@@ -335,6 +336,13 @@ check "kernels compile without ccache unless PTEMARK_CCACHE=1" sh -c "
 	! sh $P/scripts/kernel.sh fake64 >/dev/null 2>&1 && grep -qx 'compiler: gcc' $R/fake64/build.log &&
 	! PTEMARK_CCACHE=1 sh $P/scripts/kernel.sh fake64 >/dev/null 2>&1 &&
 	grep -qx 'compiler: ccache gcc' $R/fake64/build.log"
+
+# The compile runs with the compilers' heaps in huge pages, unless told not.
+check "kernels compile with tools/hugeheap.so preloaded unless PTEMARK_HUGEHEAP=0" sh -c "
+	! sh $P/scripts/kernel.sh fake64 >/dev/null 2>&1 &&
+	grep -qx 'preload: $BUILD/tools/hugeheap.so' $R/fake64/build.log &&
+	! PTEMARK_HUGEHEAP=0 sh $P/scripts/kernel.sh fake64 >/dev/null 2>&1 &&
+	grep -qx 'preload: ' $R/fake64/build.log"
 
 # With MATRIX_JOBS=2 everything but the guest runs niced (the guest beside
 # it keeps its CPU); with 1 nothing is. make -n shows the recipes.
