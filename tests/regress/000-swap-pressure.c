@@ -27,12 +27,23 @@
  * Demonstrated failing by marking one page protected in the model that the
  * test never protected (a deliberately wrong expectation): wp-state reports
  * its missing bit and missing fault.
+ *
+ * First, the harness itself:
+ *   000-swap-out-other-cpu     pages written on one CPU and paged out from
+ *                              another all reach swap. They wait in the
+ *                              first CPU's LRU batch, where MADV_PAGEOUT
+ *                              on the second cannot take them: swap_out()
+ *                              has to move between CPUs (regress.h), or
+ *                              every test built on it fails by chance
+ *                              whenever the scheduler moves it.
  */
 #include "regress.h"
 
 /* per soak() unit */
 #define MAX_ROUNDS 100
 #define BUDGET_S 4.0
+/* fewer than an LRU batch holds */
+#define NP_OTHER_CPU 8
 
 static uint64_t rng = 0x5eed2024c0ffee11ULL;
 
@@ -180,6 +191,55 @@ static void run(bool shmem, size_t np)
 	free(prot);
 }
 
+/* Pin this thread to the n-th CPU it may use; false if there is none. */
+static bool pin_nth(const cpu_set_t *allowed, int n)
+{
+	cpu_set_t one;
+	int cpu;
+
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, allowed) && !n--) {
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			return !sched_setaffinity(0, sizeof(one), &one);
+		}
+	return false;
+}
+
+static void swap_out_other_cpu(void)
+{
+	static const char *name = "000-swap-out-other-cpu";
+	struct result r = { .name = name };
+	cpu_set_t allowed;
+	size_t i, n;
+	char *p;
+	int pm;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) || CPU_COUNT(&allowed) < 2) {
+		ktap_skip(name, "one CPU: no other CPU's LRU batch to miss");
+		return;
+	}
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	p = map_anon(NP_OTHER_CPU);
+	if (pm < 0 || !p || !pin_nth(&allowed, 0)) {
+		res_bad(&r, "set-up: %s", strerror(errno));
+	} else {
+		for (i = 0; i < NP_OTHER_CPU; i++)
+			memset(p + i * psize, 0x5a + i, psize);
+		if (!pin_nth(&allowed, 1))
+			res_bad(&r, "set-up: sched_setaffinity: %s", strerror(errno));
+		else if ((n = swap_out(pm, p, NP_OTHER_CPU, NULL)) != NP_OTHER_CPU)
+			res_bad(&r, "written on one CPU, paged out from another: "
+				"%zu of %d pages reached swap (pagemap bit 62)", n, NP_OTHER_CPU);
+	}
+	sched_setaffinity(0, sizeof(allowed), &allowed);
+	res_report(&r);
+	if (p)
+		munmap(p, NP_OTHER_CPU * psize);
+	if (pm >= 0)
+		close(pm);
+}
+
 int main(void)
 {
 	static const char *names[] = {
@@ -191,8 +251,12 @@ int main(void)
 	size_t i;
 
 	regress_init();
-	ktap_plan(ARRAY_SIZE(names));
+	ktap_plan(ARRAY_SIZE(names) + 1);
 	swap_kb = meminfo_kb("SwapTotal");
+	if (swap_kb > 0)
+		swap_out_other_cpu();
+	else
+		ktap_skip("000-swap-out-other-cpu", "no swap (SwapTotal %ld kB)", swap_kb);
 	if (!uffd_wp_offered(false, reason, sizeof(reason)) || swap_kb <= 0) {
 		if (swap_kb <= 0 && !reason[0])
 			snprintf(reason, sizeof(reason), "no swap (SwapTotal %ld kB)",

@@ -24,6 +24,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -734,11 +735,16 @@ static inline long meminfo_kb(const char *key)
 /*
  * MADV_PAGEOUT the pages listed (want[i] true) until pagemap shows them
  * swapped (bit 62), a few tries. Returns how many of them are swapped.
+ * A page faulted in on another CPU can wait in that CPU's LRU batch,
+ * out of MADV_PAGEOUT's reach (madvise drains only its own CPU's batch):
+ * each retry runs on the next CPU this thread may use.
  */
 static inline size_t swap_out(int pmfd, char *base, size_t npages, const bool *want)
 {
 	size_t i, nwant = 0, nswapped = 0;
-	int tries;
+	cpu_set_t allowed, one;
+	bool pinned = false;
+	int tries, cpu = -1;
 
 	for (i = 0; i < npages; i++)
 		nwant += !want || want[i];
@@ -756,8 +762,20 @@ static inline size_t swap_out(int pmfd, char *base, size_t npages, const bool *w
 		}
 		if (nswapped == nwant)
 			break;
+		if (!pinned && sched_getaffinity(0, sizeof(allowed), &allowed))
+			CPU_ZERO(&allowed);
+		do
+			cpu = (cpu + 1) % CPU_SETSIZE;
+		while (CPU_COUNT(&allowed) && !CPU_ISSET(cpu, &allowed));
+		if (CPU_COUNT(&allowed)) {
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			pinned = !sched_setaffinity(0, sizeof(one), &one) || pinned;
+		}
 		sleep_ms(20);
 	}
+	if (pinned)
+		sched_setaffinity(0, sizeof(allowed), &allowed);
 	return nswapped;
 }
 
