@@ -152,7 +152,7 @@ hugeheap_preload() {
 	case $_so in *[[:space:]:]*) return 0 ;; esac
 	if [ ! -f "$_so" ] || [ "$PTEMARK_TOP/tools/hugeheap.c" -nt "$_so" ]; then
 		mkdir -p "${_so%/*}" &&
-			gcc -O2 -Wall -shared -fPIC -o "$_so.$$" "$PTEMARK_TOP/tools/hugeheap.c" -ldl &&
+			gcc -O2 -Wall -shared -fPIC -o "$_so.$$" "$PTEMARK_TOP/tools/hugeheap.c" &&
 			mv -f "$_so.$$" "$_so" || { rm -f "$_so.$$"; return 0; }
 	fi
 	echo "LD_PRELOAD=$_so"
