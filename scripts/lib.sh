@@ -141,11 +141,13 @@ kernel_version() {
 		      print e }' "$(kernel_src)/Makefile" 2>/dev/null
 }
 
-# hugeheap_preload: "LD_PRELOAD=<build>/tools/hugeheap.so", built here from
-# tools/hugeheap.c when missing or older: the compilers' heaps in
+# hugeheap_preload: the environment that puts the compilers' heaps in
 # transparent huge pages, a fifth less CPU where page faults are dear
-# (docs/PERFORMANCE.md). Nothing when PTEMARK_HUGEHEAP=0, when it does
-# not build, or when the path has a space or colon (LD_PRELOAD splits there).
+# (docs/PERFORMANCE.md): LD_PRELOAD of <build>/tools/hugeheap.so (built
+# here from tools/hugeheap.c when missing or older) for what a program
+# maps itself, glibc's malloc.hugetlb tunable for what malloc maps.
+# Nothing when PTEMARK_HUGEHEAP=0, when it does not build, or when the
+# path has a space or colon (LD_PRELOAD splits there).
 hugeheap_preload() {
 	_so=$BUILD/tools/hugeheap.so
 	[ "${PTEMARK_HUGEHEAP:-1}" = 1 ] || return 0
@@ -155,5 +157,5 @@ hugeheap_preload() {
 			gcc -O2 -Wall -shared -fPIC -o "$_so.$$" "$PTEMARK_TOP/tools/hugeheap.c" &&
 			mv -f "$_so.$$" "$_so" || { rm -f "$_so.$$"; return 0; }
 	fi
-	echo "LD_PRELOAD=$_so"
+	echo "GLIBC_TUNABLES=${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1 LD_PRELOAD=$_so"
 }

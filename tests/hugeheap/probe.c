@@ -5,6 +5,7 @@
  * MADV_HUGEPAGE for it ("hg" in /proc/self/smaps' VmFlags).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -43,9 +44,15 @@ static void probe(const char *name, size_t len, int prot)
 
 int main(void)
 {
+	void *p;
+
 	probe("heap-2m", 2UL << 20, PROT_READ | PROT_WRITE);
 	probe("heap-8m", 8UL << 20, PROT_READ | PROT_WRITE);
 	probe("small-1m", 1UL << 20, PROT_READ | PROT_WRITE);
 	probe("readonly-8m", 8UL << 20, PROT_READ);
+	/* glibc maps a block this big with its internal mmap() */
+	p = malloc(8UL << 20);
+	printf("malloc-8m %s\n", !p ? "malloc-failed" : advised(p) == 1 ? "hg" :
+	       advised(p) == 0 ? "-" : "unknown");
 	return 0;
 }

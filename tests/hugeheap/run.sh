@@ -21,14 +21,15 @@ if [ "$pmd" != 2097152 ]; then
 fi
 echo "1..6"
 check "the probe builds" gcc -O2 -Wall -Wextra -Werror -o "$T/probe" "$top/tests/hugeheap/probe.c"
+unset GLIBC_TUNABLES
 pre=$(hugeheap_preload)
-check "hugeheap_preload builds build/tools/hugeheap.so" test "$pre" = "LD_PRELOAD=$BUILD/tools/hugeheap.so"
+check "hugeheap_preload builds build/tools/hugeheap.so" test "$pre" = "GLIBC_TUNABLES=glibc.malloc.hugetlb=1 LD_PRELOAD=$BUILD/tools/hugeheap.so"
 "$T/probe" >"$T/plain" 2>&1
 env $pre "$T/probe" >"$T/preloaded" 2>&1
-printf '%s\n' "heap-2m -" "heap-8m -" "small-1m -" "readonly-8m -" >"$T/want-plain"
-printf '%s\n' "heap-2m hg" "heap-8m hg" "small-1m -" "readonly-8m -" >"$T/want-preloaded"
+printf '%s\n' "heap-2m -" "heap-8m -" "small-1m -" "readonly-8m -" "malloc-8m -" >"$T/want-plain"
+printf '%s\n' "heap-2m hg" "heap-8m hg" "small-1m -" "readonly-8m -" "malloc-8m hg" >"$T/want-preloaded"
 same_file "without it, no mapping is advised" "$T/want-plain" "$T/plain"
-same_file "with it, writable anonymous mappings of 2 MiB and more are, the rest not" "$T/want-preloaded" "$T/preloaded"
+same_file "with it, the program's and malloc's writable anonymous mappings of 2 MiB and more are, the rest not" "$T/want-preloaded" "$T/preloaded"
 check "PTEMARK_HUGEHEAP=0 preloads nothing" test -z "$(PTEMARK_HUGEHEAP=0 hugeheap_preload)"
 # kconfig runs rustc, whose jemalloc maps memory from inside its own
 # locks: a hook that allocated there hung it.
