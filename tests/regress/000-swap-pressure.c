@@ -226,7 +226,8 @@ static void swap_out_other_cpu(void)
 	} else {
 		for (i = 0; i < NP_OTHER_CPU; i++)
 			memset(p + i * psize, 0x5a + i, psize);
-		if (!pin_nth(&allowed, 1))
+		/* onto the second CPU, then free to run anywhere: it stays there */
+		if (!pin_nth(&allowed, 1) || sched_setaffinity(0, sizeof(allowed), &allowed))
 			res_bad(&r, "set-up: sched_setaffinity: %s", strerror(errno));
 		else if ((n = swap_out(pm, p, NP_OTHER_CPU, NULL)) != NP_OTHER_CPU)
 			res_bad(&r, "written on one CPU, paged out from another: "
