@@ -142,10 +142,11 @@ kernel_version() {
 }
 
 # hugeheap_preload: the environment that puts the compilers' heaps in
-# transparent huge pages, a fifth less CPU where page faults are dear
-# (docs/PERFORMANCE.md): LD_PRELOAD of <build>/tools/hugeheap.so (built
-# here from tools/hugeheap.c when missing or older) for what a program
-# maps itself, glibc's malloc.hugetlb tunable for what malloc maps.
+# transparent huge pages (where page faults are dear: a fifth less CPU for
+# a heavy object, 6% for a cold matrix; docs/PERFORMANCE.md): the
+# LD_PRELOAD of <build>/tools/hugeheap.so (built here from
+# tools/hugeheap.c when missing or older) for what a program maps
+# itself, glibc's malloc.hugetlb tunable for what malloc maps.
 # Nothing when PTEMARK_HUGEHEAP=0, when it does not build, or when the
 # path has a space or colon (LD_PRELOAD splits there).
 hugeheap_preload() {

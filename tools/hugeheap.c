@@ -6,7 +6,8 @@
  * garbage-collected heap that way, 2 MiB at a time, and a kernel object
  * touches 30-160 MB of it. With THP in "madvise" mode (Debian's default)
  * that heap is otherwise faulted in 4 KiB at a time, and on a VM where a
- * fault is dear that is a fifth of a compile (docs/PERFORMANCE.md).
+ * fault is dear that is a fifth of a heavy object's compile
+ * (docs/PERFORMANCE.md).
  *
  * Only the program's own mmap() calls pass through here (glibc's malloc
  * calls its internal one), and nothing but the advice changes: a kernel
