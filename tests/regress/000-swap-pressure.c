@@ -194,15 +194,11 @@ static void run(bool shmem, size_t np)
 /* Pin this thread to the n-th CPU it may use; false if there is none. */
 static bool pin_nth(const cpu_set_t *allowed, int n)
 {
-	cpu_set_t one;
 	int cpu;
 
 	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
-		if (CPU_ISSET(cpu, allowed) && !n--) {
-			CPU_ZERO(&one);
-			CPU_SET(cpu, &one);
-			return !sched_setaffinity(0, sizeof(one), &one);
-		}
+		if (CPU_ISSET(cpu, allowed) && !n--)
+			return pin_to_cpu(cpu);
 	return false;
 }
 

@@ -732,6 +732,16 @@ static inline long meminfo_kb(const char *key)
 	return v;
 }
 
+/* Run this thread on that CPU only; false if the kernel refuses. */
+static inline bool pin_to_cpu(int cpu)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return !sched_setaffinity(0, sizeof(one), &one);
+}
+
 /*
  * MADV_PAGEOUT the pages listed (want[i] true) until pagemap shows them
  * swapped (bit 62), a few tries. Returns how many of them are swapped.
@@ -742,8 +752,8 @@ static inline long meminfo_kb(const char *key)
 static inline size_t swap_out(int pmfd, char *base, size_t npages, const bool *want)
 {
 	size_t i, nwant = 0, nswapped = 0;
-	cpu_set_t allowed, one;
-	bool pinned = false;
+	cpu_set_t allowed;
+	bool hop = !sched_getaffinity(0, sizeof(allowed), &allowed), moved = false;
 	int tries, cpu = -1;
 
 	for (i = 0; i < npages; i++)
@@ -762,19 +772,15 @@ static inline size_t swap_out(int pmfd, char *base, size_t npages, const bool *w
 		}
 		if (nswapped == nwant)
 			break;
-		if (!pinned && sched_getaffinity(0, sizeof(allowed), &allowed))
-			CPU_ZERO(&allowed);
-		do
-			cpu = (cpu + 1) % CPU_SETSIZE;
-		while (CPU_COUNT(&allowed) && !CPU_ISSET(cpu, &allowed));
-		if (CPU_COUNT(&allowed)) {
-			CPU_ZERO(&one);
-			CPU_SET(cpu, &one);
-			pinned = !sched_setaffinity(0, sizeof(one), &one) || pinned;
+		if (hop) {
+			do
+				cpu = (cpu + 1) % CPU_SETSIZE;
+			while (!CPU_ISSET(cpu, &allowed));
+			moved = pin_to_cpu(cpu) || moved;
 		}
 		sleep_ms(20);
 	}
-	if (pinned)
+	if (moved)
 		sched_setaffinity(0, sizeof(allowed), &allowed);
 	return nswapped;
 }
