@@ -30,6 +30,7 @@ static size_t huge = 2UL << 20;
 __attribute__((constructor)) static void hugeheap_init(void)
 {
 	char buf[32];
+	unsigned long v;
 	ssize_t n;
 	int fd = open("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", O_RDONLY);
 
@@ -39,8 +40,9 @@ __attribute__((constructor)) static void hugeheap_init(void)
 	close(fd);
 	if (n > 0) {
 		buf[n] = '\0';
-		if (strtoul(buf, NULL, 10))
-			huge = strtoul(buf, NULL, 10);
+		v = strtoul(buf, NULL, 10);
+		if (v)
+			huge = v;
 	}
 }
 

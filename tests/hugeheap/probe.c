@@ -31,15 +31,21 @@ static int advised(void *p)
 	return hg;
 }
 
+static void report(const char *name, void *p)
+{
+	int hg = advised(p);
+
+	printf("%s %s\n", name, hg == 1 ? "hg" : hg == 0 ? "-" : "unknown");
+}
+
 static void probe(const char *name, size_t len, int prot)
 {
 	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED) {
+	if (p == MAP_FAILED)
 		printf("%s mmap-failed\n", name);
-		return;
-	}
-	printf("%s %s\n", name, advised(p) == 1 ? "hg" : advised(p) == 0 ? "-" : "unknown");
+	else
+		report(name, p);
 }
 
 int main(void)
@@ -52,7 +58,9 @@ int main(void)
 	probe("readonly-8m", 8UL << 20, PROT_READ);
 	/* glibc maps a block this big with its internal mmap() */
 	p = malloc(8UL << 20);
-	printf("malloc-8m %s\n", !p ? "malloc-failed" : advised(p) == 1 ? "hg" :
-	       advised(p) == 0 ? "-" : "unknown");
+	if (!p)
+		printf("malloc-8m malloc-failed\n");
+	else
+		report("malloc-8m", p);
 	return 0;
 }
