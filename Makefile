@@ -22,7 +22,13 @@ SHELL    := /bin/sh
 TOP      := $(CURDIR)
 BUILD    ?= $(TOP)/build
 RESULTS  ?= $(TOP)/results
-ALL_ARCHES := $(shell sed -n 's/^ARCH_NAME=//p' arch-*/arch.conf)
+# Read with make's own functions, as everything a no-change run parses:
+# each process counts there. An arch is the directory whose arch.conf
+# says ARCH_NAME=<name>.
+ARCH_CONFS := $(sort $(wildcard arch-*/arch.conf))
+arch_name_of = $(patsubst ARCH_NAME=%,%,$(filter ARCH_NAME=%,$(file <$(1))))
+arch_dir_of = $(firstword $(foreach f,$(ARCH_CONFS),$(if $(filter ARCH_NAME=$(1),$(file <$(f))),$(dir $(f)))))
+ALL_ARCHES := $(foreach f,$(ARCH_CONFS),$(call arch_name_of,$(f)))
 ARCHES   ?= $(ALL_ARCHES)
 # Kernel bases: generic/bases/<base>.conf. Both by default: a uffd-wp change
 # has to hold on the LTS that distributions ship and on mainline, where it
@@ -36,7 +42,7 @@ CELLS    := $(foreach b,$(BASE),$(addsuffix @$(b),$(ARCHES)))
 cell_arch = $(firstword $(subst @, ,$(1)))
 cell_base = $(lastword $(subst @, ,$(1)))
 REPORT_CELLS := $(foreach c,$(CELLS),$(call cell_base,$(c))/$(call cell_arch,$(c)))
-EXPECT   := $(foreach c,$(CELLS),--expect $(call cell_base,$(c))/$(call cell_arch,$(c))=$(dir $(shell grep -lx 'ARCH_NAME=$(call cell_arch,$(c))' arch-*/arch.conf))expect.$(call cell_base,$(c)))
+EXPECT    = $(foreach c,$(CELLS),--expect $(call cell_base,$(c))/$(call cell_arch,$(c))=$(call arch_dir_of,$(call cell_arch,$(c)))expect.$(call cell_base,$(c)))
 
 # Progress lines count seconds from the start of the top make (the sub-make
 # that runs the arches keeps it).
@@ -44,9 +50,11 @@ ifeq ($(MAKELEVEL),0)
 PTEMARK_T0 := $(shell date +%s)
 endif
 export PTEMARK_T0
+# The scripts make runs are this tree's, whatever the environment says.
+export PTEMARK_TOP := $(TOP)
 export BUILD RESULTS REPORT PATCHES TESTS KERNEL_SRC KERNEL_PKG_VERSION RERUN GUEST_TIMEOUT GUEST_MEM GUEST_SMP GUEST_SUITES GUEST_CMDLINE JOBS ARCHES PTEMARK_CCACHE
 
-.PHONY: all layout zerocost matrix check matrix-run test-host packages setup clean distclean help mutants FORCE
+.PHONY: all layout zerocost matrix check matrix-run cells test-host options packages setup clean distclean help mutants FORCE
 
 all: help
 
@@ -55,13 +63,16 @@ help:
 
 # Debian's packages first: the host tests need the cross compilers and
 # qemu-user too. Then the kernel source, for the matrix.
-packages:
+# The arches, bases and sources asked for exist (one shell).
+options:
 	@unknown="$(filter-out $(ALL_ARCHES),$(ARCHES))"; \
-	 [ -z "$$unknown" ] || { echo "ptemark: error: unknown arch '$$unknown' (known: $(ALL_ARCHES))" >&2; exit 2; }
-	@unknown="$(filter-out $(ALL_BASES),$(BASE))"; \
-	 [ -n "$(strip $(BASE))" ] && [ -z "$$unknown" ] || { echo "ptemark: error: unknown base '$$unknown' (known: $(ALL_BASES))" >&2; exit 2; }
-	@[ -z "$(KERNEL_SRC)$(KERNEL_PKG_VERSION)" ] || [ $(words $(BASE)) = 1 ] || \
+	 [ -z "$$unknown" ] || { echo "ptemark: error: unknown arch '$$unknown' (known: $(ALL_ARCHES))" >&2; exit 2; }; \
+	 unknown="$(filter-out $(ALL_BASES),$(BASE))"; \
+	 [ -n "$(strip $(BASE))" ] && [ -z "$$unknown" ] || { echo "ptemark: error: unknown base '$$unknown' (known: $(ALL_BASES))" >&2; exit 2; }; \
+	 [ -z "$(KERNEL_SRC)$(KERNEL_PKG_VERSION)" ] || [ $(words $(BASE)) = 1 ] || \
 	 { echo "ptemark: error: KERNEL_SRC and KERNEL_PKG_VERSION name one base's source: give one BASE= too" >&2; exit 2; }
+
+packages: options
 	@BASES="$(BASE)" scripts/setup.sh $(ARCHES)
 
 setup: packages
@@ -88,12 +99,9 @@ $(REPORT): $(wildcard tools/report/*.c tools/report/*.h) tools/ktap.c tools/ktap
 MATRIX_JOBS ?= 2
 BUILD_NICE := $(if $(filter-out 1,$(MATRIX_JOBS)),nice -n 19)
 # A guest, a compile, a prep and two user phases at once.
-MAKE_JOBS := $(if $(filter-out 1,$(MATRIX_JOBS)),$(shell expr $(MATRIX_JOBS) + 3),1)
+MAKE_JOBS = $(if $(filter-out 1,$(MATRIX_JOBS)),$(shell expr $(MATRIX_JOBS) + 3),1)
 ARCH_SH = env BASE=$(call cell_base,$*) scripts/arch.sh $(call cell_arch,$*)
-# The top make's matrix-run has run setup; the sub-make that runs the cells
-# need not check every package and source again.
-CELL_SETUP := $(if $(filter 0,$(MAKELEVEL)),setup)
-prep-%: $(CELL_SETUP) FORCE
+prep-%: setup FORCE
 	@$(BUILD_NICE) $(ARCH_SH) prep || echo "ptemark: $* did not build, see $(RESULTS)/$(call cell_base,$*)/$(call cell_arch,$*)/build.log"
 kernel-%: prep-% FORCE
 	@$(BUILD_NICE) $(ARCH_SH) kernel || [ ! -f $(BUILD)/$(call cell_base,$*)/$(call cell_arch,$*)/prep.ready ] || echo "ptemark: $* did not build, see $(RESULTS)/$(call cell_base,$*)/$(call cell_arch,$*)/build.log"
@@ -102,15 +110,21 @@ user-%: prep-% FORCE
 run-%: kernel-% user-% FORCE
 	@$(ARCH_SH) run || true
 
-# $(call chain,STEP,N): each cell's STEP waits for the cell N places before it.
-chain = $(foreach i,$(shell seq $(shell expr $(2) + 1) $(words $(CELLS))),\
-	$(eval $(1)-$(word $(i),$(CELLS)): | $(1)-$(word $(shell expr $(i) - $(2)),$(CELLS))))
-$(call chain,kernel,1)
-$(call chain,run,1)
-$(call chain,prep,2)
+# $(call chain,STEP,N+1): each cell's STEP waits for the cell N places
+# before it (each cell from the N+1st on paired with the one N before).
+chain = $(foreach p,$(join $(addsuffix ^,$(wordlist $(2),$(words $(CELLS)),$(CELLS))),$(CELLS)),\
+	$(if $(findstring ^,$(p)),$(eval $(1)-$(firstword $(subst ^, ,$(p))): | $(1)-$(lastword $(subst ^, ,$(p))))))
+$(call chain,kernel,2)
+$(call chain,run,2)
+$(call chain,prep,3)
 
-matrix-run: setup
-	@$(MAKE) --no-print-directory -j$(MAKE_JOBS) $(addprefix run-,$(CELLS))
+# Only the cells that are not up to date run (scripts/cells.sh): a
+# no-change run checks the packages, the sources and each step of each cell
+# only when a cell has something to do.
+cells: $(addprefix run-,$(CELLS))
+matrix-run: options
+	@scripts/cells.sh $(CELLS) && read -r todo <"$(BUILD)/cells.todo" && \
+	 { [ -z "$$todo" ] || $(MAKE) --no-print-directory -j$(MAKE_JOBS) CELLS="$$todo" cells; }
 
 matrix: matrix-run $(REPORT)
 	@$(REPORT) $(RESULTS) $(REPORT_CELLS)

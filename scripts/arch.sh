@@ -15,7 +15,9 @@ set -u
 load_arch "$1"
 phase=${2:-all}
 S=$PTEMARK_TOP/scripts
-mkdir -p "$RES"
+mkdir -p "$RES" "$OUT"
+# Whatever runs now, the cell's no-change stamp no longer holds (lib.sh).
+rm -f "$OUT/cell.stamp"
 
 write_meta() {	# write_meta build-status [reason]
 	{
@@ -48,6 +50,7 @@ for p in $phases; do
 	case $p in
 	prep)
 		rm -f "$OUT/prep.ready" "$OUT/kernel.ready" "$OUT/user.ready"
+		cell_stamp_begin
 		"$S/kernel.sh" "$ARCH_NAME" prep || build_failed "$(tail -n 1 "$OUT/build.log")"
 		;;
 	kernel)
@@ -82,6 +85,10 @@ for p in $phases; do
 			echo "$run_inputs" >"$OUT/run.inputs"
 		fi
 		write_meta pass
+		# Results the next run would reuse: the cell is up to date.
+		if [ -f "$OUT/cell.stamp.new" ] && grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null; then
+			mv "$OUT/cell.stamp.new" "$OUT/cell.stamp"
+		fi
 		;;
 	esac
 	touch "$OUT/$p.ready"

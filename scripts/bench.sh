@@ -204,25 +204,17 @@ for a in "$@"; do
 	[ -n "$u" ] && rec speed "$a" - last_boot_to_init_s "$u"
 done
 
-# A no-change rerun of make matrix, timed now. Only for arches whose inputs
-# are older than their last results (else it would rebuild or boot, which
+# A no-change rerun of make matrix, timed now. Only for arches that are up
+# to date (lib.sh, cell_stale_reason; else it would rebuild or boot, which
 # is not what this measures, and would cost minutes); into a copy of their
 # results, so the matrix's own are never rewritten.
 fresh="" stale=""
 for a in "$@"; do
 	load_arch "$a"
-	why=""
-	if [ ! -f "$OUT/kernel.img" ] || ! grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null ||
-		[ ! -f "$RES/meta" ]; then
-		why="no complete matrix run"
-	elif pgrep -f "scripts/arch\.sh $a( |\$)" >/dev/null 2>&1; then
+	if pgrep -f "scripts/arch\.sh $a( |\$)" >/dev/null 2>&1; then
 		why="a matrix or mutants run of $a is in progress"
 	else
-		newer=$(cd "$PTEMARK_TOP" && find generic guest tests/kunit tests/regress "$ARCH_DIR" \
-			scripts/lib.sh scripts/arch.sh scripts/kernel.sh scripts/selftests.sh \
-			scripts/initramfs.sh scripts/boot.sh ${PATCHES:+"$PATCHES"} ${TESTS:+"$TESTS"} \
-			-type f -newer "$RES/meta" 2>/dev/null | head -n 2 | tr '\n' ' ')
-		[ -z "$newer" ] || why="inputs changed since its last matrix run: ${newer% }"
+		why=$(cell_stale_reason)
 	fi
 	if [ -n "$why" ]; then
 		stale="$stale $a"

@@ -160,3 +160,66 @@ hugeheap_preload() {
 	fi
 	echo "GLIBC_TUNABLES=${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1 LD_PRELOAD=$_so"
 }
+
+# ---- A cell's no-change check -------------------------------------------
+# A cell (one arch on one base) that ran to the end leaves $OUT/cell.stamp:
+# its time is that of the start of its prep, less a nanosecond (a file
+# written in the same clock tick has the same time, and must count as
+# newer), its text the options it ran with. scripts/cells.sh then finds the cell up to date,
+# without a process per step, while no input is newer than the stamp.
+# Every phase of arch.sh removes the stamp; only a run phase whose guest
+# finished (the results the slow path would reuse) puts it back.
+
+# The options that change what a cell builds or runs, one a line.
+cell_options() {
+	printf 'PATCHES=%s\nTESTS=%s\nKERNEL_SRC=%s\nKERNEL_PKG_VERSION=%s\n' \
+		"${PATCHES:-}" "${TESTS:-}" "${KERNEL_SRC:-}" "${KERNEL_PKG_VERSION:-}"
+	env | grep -E '^GUEST_[A-Z_]*=.' | sort
+}
+
+# cell_stamp_begin: the stamp to be, $OUT/cell.stamp.new, before any input
+# is read (arch.sh's prep); its run phase makes it the stamp.
+cell_stamp_begin() {
+	cell_options >"$OUT/cell.stamp.new" &&
+		touch -d "$(stat -c %.9Y "$OUT/cell.stamp.new" | awk -F. '{ s = $1; n = $2 - 1
+			if (n < 0) { n += 1000000000; s-- }; printf "@%d.%09d\n", s, n }')" "$OUT/cell.stamp.new"
+}
+
+# Where a cell's inputs live (after load_arch): whole directories, a
+# superset of what kernel.sh, selftests.sh, initramfs.sh and arch.sh's run
+# phase hash, so that a file added to one of them is covered too. The
+# package database stands for the installed kernel source, compilers and
+# QEMU; build/apt and build/pkg for a base's own archive. (Not source.sh's
+# source.id: it is made from these, just before the first prep.)
+cell_input_paths() {
+	for _p in "$PTEMARK_TOP/Makefile" "$PTEMARK_TOP/scripts" "$PTEMARK_TOP/tools" \
+		"$PTEMARK_TOP/guest" "$PTEMARK_TOP/generic" "$PTEMARK_TOP/tests/kunit" \
+		"$PTEMARK_TOP/tests/regress" "$ARCH_DIR" /var/lib/dpkg/status \
+		"$BUILD/apt" "$BUILD/pkg" "${PATCHES:-}" "${TESTS:-}" "${KERNEL_SRC:-}"; do
+		[ -n "$_p" ] && [ -e "$_p" ] && echo "$_p"
+	done
+}
+
+# cell_stale_reason: empty when the loaded cell is up to date, else why not.
+# A base from an archive is asked again once a day (source.sh), so a stamp
+# older than that is stale too.
+cell_stale_reason() {
+	_s=$OUT/cell.stamp
+	[ -z "${RERUN:-}" ] || { echo "RERUN is set"; return; }
+	[ -z "${KERNEL_SRC:-}" ] || [ ! -d "$KERNEL_SRC" ] || { echo "KERNEL_SRC is a tree"; return; }
+	[ -f "$_s" ] || { echo "no complete run"; return; }
+	for _f in "$OUT/kernel.img" "$OUT/initramfs.cpio" "$RES/meta" "$RES/run.meta" "$RES/console.log"; do
+		[ -f "$_f" ] || { echo "${_f##*/} missing"; return; }
+	done
+	# (read, not cat: scripts/cells.sh asks for every cell, and on a
+	# no-change run each process counts)
+	[ "${CELL_OPTIONS:-$(cell_options)}" = "$(while IFS= read -r _l; do echo "$_l"; done <"$_s")" ] ||
+		{ echo "options changed"; return; }
+	_ifs=$IFS; IFS='
+'
+	# shellcheck disable=SC2046
+	_new=$(find "$_s" $(cell_input_paths) \( \( -samefile "$_s" -mmin +1439 \) -o -newer "$_s" \) -print -quit 2>/dev/null)
+	IFS=$_ifs
+	[ -z "$_new" ] && return
+	[ "$_new" = "$_s" ] && echo "last run over a day ago" || echo "newer: ${_new#"$PTEMARK_TOP"/}"
+}

@@ -127,63 +127,7 @@ fi
 # the host tests (one area of two, tests/fake/run.sh: the project's own
 # would run this file again).
 P=$T/proj
-mkdir -p "$P"
-for f in Makefile scripts tools docs .gitlab-ci.yml .gitlab .github; do cp -R "$SRC/$f" "$P/"; done
-cp "$TOP/scripts/validate-json.sh" "$P/scripts/"
-printf '/build/\n/results/\n/.gitlab-ci-local/\n' >"$P/.gitignore"
-mkdir -p "$P/generic/bases" "$P/tests/kunit" "$P/tests/fake" "$P/fake-kernel/scripts/kconfig" "$P/fake-kernel/mm" "$P/fake-kernel/arch"
-: >"$P/generic/ptemark.config"; : >"$P/generic/pte_marker_model.h"; : >"$P/tests/kunit/fake_kunit.c"
-printf '#!/bin/sh\necho 1..2\necho "ok 1 - a host test"\necho "ok 2 - another # SKIP not here"\n' >"$P/tests/fake/run.sh"
-for b in 6.12 7.3; do printf 'KERNEL_PKG=fake-linux-source-%s\nAPT_SOURCE=fake\n' $b >"$P/generic/bases/$b.conf"; done
-cat >"$P/fake-kernel/Makefile" <<'MK'
-VERSION = 6
-.DEFAULT_GOAL := all
-kernelversion:
-	@cat $(CURDIR)/version
-tinyconfig olddefconfig usr/:
-	@mkdir -p $(O) && touch $(O)/.config
-headers_install:
-	@mkdir -p $(INSTALL_HDR_PATH)/include
-all:
-	@echo "  LD      vmlinux"; touch $(O)/img
-MK
-echo 'int x;' >"$P/fake-kernel/file.c"
-printf '#!/bin/sh\n' >"$P/fake-kernel/scripts/kconfig/merge_config.sh"
-chmod +x "$P/fake-kernel/scripts/kconfig/merge_config.sh"
-: >"$P/fake-kernel/Kconfig"; : >"$P/fake-kernel/mm/.keep"; : >"$P/fake-kernel/arch/.keep"
-cat >"$P/scripts/source.sh" <<'SH'
-#!/bin/sh
-# Fake (tests/ci): the base's "package" is fake-kernel/, its version the base's.
-set -u
-. "$(dirname "$0")/lib.sh"
-load_base
-d=$BASE_BUILD/src/$KERNEL_PKG
-rm -rf "$d" && mkdir -p "$d" && cp -R "$PTEMARK_TOP/fake-kernel/." "$d/" && echo "$BASE.99" >"$d/version"
-printf 'kernel_pkg=%s 1.0-fake\nkernel_source=fake\n' "$KERNEL_PKG" >"$BASE_BUILD/src/source.id"
-SH
-cat >"$P/scripts/selftests.sh" <<'SH'
-#!/bin/sh
-# Fake (tests/ci): nothing to cross-compile.
-exit 0
-SH
-cat >"$P/scripts/initramfs.sh" <<'SH'
-#!/bin/sh
-# Fake (tests/ci): an empty initramfs.
-set -u
-. "$(dirname "$0")/lib.sh"
-load_arch "$1"
-: >"$OUT/initramfs.cpio"
-SH
-for a in fa:fakea64:clean/x86_64 fb:fakeb64:clean/s390x; do
-	d=${a%%:*} rest=${a#*:}; name=${rest%%:*} log=${rest#*:}
-	mkdir -p "$P/arch-$d"
-	fake_arch_conf "$P/arch-$d" "$name" "\$PTEMARK_TOP/arch-$d/qemu.sh" ARCH_GUEST_TIMEOUT=60
-	: >"$P/arch-$d/arch.config"; : >"$P/arch-$d/encoding.h"
-	# A recorded guest: what a real one printed (tests/report/logs).
-	cp "$TOP/tests/report/logs/$log/console.log" "$P/arch-$d/guest.log"
-	printf 'cat "$(dirname "$0")/guest.log"\n' >"$P/arch-$d/qemu.sh"
-	for b in 6.12 7.3; do printf 'build pass\nboot pass\ntest * * pass,skip\n' >"$P/arch-$d/expect.$b"; done
-done
+fake_project "$P" "$SRC"
 git_commit() {	# git_commit DIR MESSAGE
 	(cd "$1" && git add -A && git -c user.name=t -c user.email=t@t commit -qm "$2") >/dev/null 2>&1
 }

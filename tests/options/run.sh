@@ -359,9 +359,10 @@ check "MATRIX_JOBS=2 builds at nice 19 and boots at 0, MATRIX_JOBS=1 does not ni
 # phase only for its prep; a prep for the one two before it. make -p prints
 # the rules make read.
 check "compiles chain across bases, user phases and preps run ahead of them" sh -c "
-	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES='x86_64 arm64' BASE='$LTS $MAIN' matrix-run |
-		grep -q -- '-j5 run-x86_64@$LTS run-arm64@$LTS run-x86_64@$MAIN run-arm64@$MAIN' &&
-	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES='x86_64 arm64' BASE=$LTS matrix-run | grep -q -- '-j1 run-x86_64@$LTS run-arm64@$LTS\$' &&
+	make -s -n -C $TOP MATRIX_JOBS=2 ARCHES='x86_64 arm64' BASE='$LTS $MAIN' matrix-run >$T/make-chain &&
+	grep -q -- '^scripts/cells.sh x86_64@$LTS arm64@$LTS x86_64@$MAIN arm64@$MAIN ' $T/make-chain &&
+	grep -q -- '-j5 CELLS=\"\$todo\" cells' $T/make-chain &&
+	make -s -n -C $TOP MATRIX_JOBS=1 ARCHES='x86_64 arm64' BASE=$LTS matrix-run | grep -q -- '-j1 CELLS=\"\$todo\" cells' &&
 	make -p -n -C $TOP ARCHES='x86_64 arm64 s390x' BASE='$LTS $MAIN' run-s390x@$LTS 2>/dev/null >$T/make-p &&
 	grep -q '^kernel-arm64@$LTS: prep-arm64@$LTS .*| kernel-x86_64@$LTS\$' $T/make-p &&
 	grep -q '^kernel-x86_64@$MAIN: .*| kernel-s390x@$LTS\$' $T/make-p &&
