@@ -218,7 +218,7 @@ cell_stale_reason() {
 	_ifs=$IFS; IFS='
 '
 	# shellcheck disable=SC2046
-	_new=$(find "$_s" $(cell_input_paths) \( \( -samefile "$_s" -mmin +1439 \) -o -newer "$_s" \) -print -quit 2>/dev/null)
+	_new=$(find -H "$_s" $(cell_input_paths) \( \( -samefile "$_s" -mmin +1439 \) -o -newer "$_s" \) -print -quit 2>/dev/null)
 	IFS=$_ifs
 	[ -z "$_new" ] && return
 	[ "$_new" = "$_s" ] && echo "last run over a day ago" || echo "newer: ${_new#"$PTEMARK_TOP"/}"

@@ -130,6 +130,14 @@ printf 'Subject: [PATCH] mm: mine\n\n--- a/file.c\n+++ b/file.c\n@@ -1 +1 @@\n-i
 mk mine3 PATCHES="$T/mine"
 mine() { fresh mine2 "$CELLS" && booted mine3 "$ALL"; }
 check "PATCHES=: the same directory again is up to date, a patch added there rebuilds" mine
+# ... also through a symbolic link to it.
+ln -s "$T/mine" "$T/mine-link"
+mk link1 PATCHES="$T/mine-link"
+mk link2 PATCHES="$T/mine-link"
+printf 'Subject: [PATCH] mm: more\n\n--- a/file.c\n+++ b/file.c\n@@ -1 +1 @@\n-int z;\n+int w;\n' >"$T/mine/0002-more.patch"
+mk link3 PATCHES="$T/mine-link"
+link() { fresh link2 "$CELLS" && booted link3 "$ALL"; }
+check "PATCHES= a link to a directory: a patch added there rebuilds" link
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
