@@ -58,6 +58,11 @@ nochange() { ran_ok same && booted same "" && fresh same "$CELLS" && diff "$T/fi
 mk same
 check "nothing changed: every cell up to date, no step run, nothing booted, the same report" nochange
 
+# one_line_patch FILE OLD NEW: a patch turning the fake tree's "int OLD;" into "int NEW;"
+one_line_patch() {
+	printf 'Subject: [PATCH] mm: %s\n\n--- a/file.c\n+++ b/file.c\n@@ -1 +1 @@\n-int %s;\n+int %s;\n' \
+		"$3" "$2" "$3" >"$1"
+}
 # slow NAME "cells": those cells' steps ran (each through its kernel step)
 slow() {
 	for c in $2; do
@@ -68,8 +73,7 @@ slow() {
 # arch's cell on the other base ran its steps (its directory changed) but
 # rebuilt nothing; the other arch's cells stayed up to date.
 mkdir -p "$P/arch-fa/patches/7.3"
-printf 'Subject: [PATCH] mm: a change\n\n--- a/file.c\n+++ b/file.c\n@@ -1 +1 @@\n-int x;\n+int y;\n' \
-	>"$P/arch-fa/patches/7.3/0001-a-change.patch"
+one_line_patch "$P/arch-fa/patches/7.3/0001-a-change.patch" x y
 newpatch() {
 	ran_ok patch && booted patch "7.3/fakea64" && fresh patch "fakeb64@6.12 fakeb64@7.3" &&
 	grep -q 'fakea64@7.3 *kernel *building' "$T/patch.log" && grep -q 'fakea64@6.12 *kernel *up to date' "$T/patch.log"
@@ -122,22 +126,22 @@ trunc() { booted trunc2 "6.12/fakeb64 7.3/fakeb64" && fresh trunc2 "fakea64@6.12
 check "a guest that did not finish is booted again on the next run" trunc
 cp "$TOP/tests/report/logs/clean/s390x/console.log" "$P/arch-fb/guest.log"
 
-# The user's own patches and tests (PATCHES=, TESTS=) are inputs too.
+# The user's own patches (PATCHES=) are inputs too: with DIR as PATCHES=,
+# a second run is up to date, and a patch added to TARGET (DIR itself, or
+# what DIR links to) rebuilds and boots every cell.
+user_patches() {	# user_patches NAME DIR TARGET PATCH OLD NEW
+	mk "$1.1" PATCHES="$2"
+	mk "$1.2" PATCHES="$2"
+	one_line_patch "$3/$4" "$5" "$6"
+	mk "$1.3" PATCHES="$2"
+	fresh "$1.2" "$CELLS" && booted "$1.3" "$ALL"
+}
 mkdir -p "$T/mine"
-mk mine1 PATCHES="$T/mine"
-mk mine2 PATCHES="$T/mine"
-printf 'Subject: [PATCH] mm: mine\n\n--- a/file.c\n+++ b/file.c\n@@ -1 +1 @@\n-int x;\n+int z;\n' >"$T/mine/0001-mine.patch"
-mk mine3 PATCHES="$T/mine"
-mine() { fresh mine2 "$CELLS" && booted mine3 "$ALL"; }
-check "PATCHES=: the same directory again is up to date, a patch added there rebuilds" mine
-# ... also through a symbolic link to it.
+check "PATCHES=: the same directory again is up to date, a patch added there rebuilds" \
+	user_patches mine "$T/mine" "$T/mine" 0001-mine.patch x z
 ln -s "$T/mine" "$T/mine-link"
-mk link1 PATCHES="$T/mine-link"
-mk link2 PATCHES="$T/mine-link"
-printf 'Subject: [PATCH] mm: more\n\n--- a/file.c\n+++ b/file.c\n@@ -1 +1 @@\n-int z;\n+int w;\n' >"$T/mine/0002-more.patch"
-mk link3 PATCHES="$T/mine-link"
-link() { fresh link2 "$CELLS" && booted link3 "$ALL"; }
-check "PATCHES= a link to a directory: a patch added there rebuilds" link
+check "PATCHES= a link to a directory: a patch added there rebuilds" \
+	user_patches link "$T/mine-link" "$T/mine" 0002-more.patch z w
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
