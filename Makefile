@@ -61,8 +61,6 @@ all: help
 help:
 	@sed -n '2,19s/^# \{0,1\}//p' Makefile
 
-# Debian's packages first: the host tests need the cross compilers and
-# qemu-user too. Then the kernel source, for the matrix.
 # The arches, bases and sources asked for exist (one shell).
 options:
 	@unknown="$(filter-out $(ALL_ARCHES),$(ARCHES))"; \
@@ -72,6 +70,8 @@ options:
 	 [ -z "$(KERNEL_SRC)$(KERNEL_PKG_VERSION)" ] || [ $(words $(BASE)) = 1 ] || \
 	 { echo "ptemark: error: KERNEL_SRC and KERNEL_PKG_VERSION name one base's source: give one BASE= too" >&2; exit 2; }
 
+# Debian's packages first: the host tests need the cross compilers and
+# qemu-user too. Then the kernel source, for the matrix.
 packages: options
 	@BASES="$(BASE)" scripts/setup.sh $(ARCHES)
 
