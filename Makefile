@@ -61,14 +61,16 @@ all: help
 help:
 	@sed -n '2,19s/^# \{0,1\}//p' Makefile
 
-# The arches, bases and sources asked for exist (one shell).
+# The arches, bases and sources asked for exist (one shell), and the
+# user's own inputs (scripts/options.sh) when there are any.
 options:
 	@unknown="$(filter-out $(ALL_ARCHES),$(ARCHES))"; \
 	 [ -z "$$unknown" ] || { echo "ptemark: error: unknown arch '$$unknown' (known: $(ALL_ARCHES))" >&2; exit 2; }; \
 	 unknown="$(filter-out $(ALL_BASES),$(BASE))"; \
 	 [ -n "$(strip $(BASE))" ] && [ -z "$$unknown" ] || { echo "ptemark: error: unknown base '$$unknown' (known: $(ALL_BASES))" >&2; exit 2; }; \
 	 [ -z "$(KERNEL_SRC)$(KERNEL_PKG_VERSION)" ] || [ $(words $(BASE)) = 1 ] || \
-	 { echo "ptemark: error: KERNEL_SRC and KERNEL_PKG_VERSION name one base's source: give one BASE= too" >&2; exit 2; }
+	 { echo "ptemark: error: KERNEL_SRC and KERNEL_PKG_VERSION name one base's source: give one BASE= too" >&2; exit 2; }; \
+	 [ -z "$(PATCHES)$(TESTS)$(GUEST_SUITES)" ] || BASES="$(BASE)" scripts/options.sh || exit 2
 
 # Debian's packages first: the host tests need the cross compilers and
 # qemu-user too. Then the kernel source, for the matrix.

@@ -36,7 +36,7 @@ rm -f "$OUT/initramfs.inputs"
 # The suite list the guest gets: guest/suites, or only GUEST_SUITES' lines.
 suites=$OUT/suites
 if [ -n "${GUEST_SUITES:-}" ]; then
-	known=$(sed -n 's/^\([^#[:space:]][^[:space:]]*\).*/\1/p' "$G/suites" | sort -u)
+	known=$(guest_suites)
 	for s in $GUEST_SUITES; do
 		echo "$known" | grep -qxF -- "$s" ||
 			die "GUEST_SUITES: unknown suite '$s' (guest/suites has: $(echo "$known" | tr "\n" " "))"

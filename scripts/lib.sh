@@ -78,6 +78,11 @@ user_dir() {
 	fi
 }
 
+# The suites the guest knows: guest/suites' first column, one a line.
+guest_suites() {
+	sed -n 's/^\([^#[:space:]][^[:space:]]*\).*/\1/p' "$PTEMARK_TOP/guest/suites" | sort -u
+}
+
 # Every base, in order: generic/bases/<base>.conf.
 all_bases() {
 	ls "$PTEMARK_TOP"/generic/bases/*.conf | sed 's|.*/||; s|\.conf$||' | sort -V

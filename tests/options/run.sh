@@ -375,6 +375,26 @@ check "make refuses an unknown BASE, and KERNEL_SRC with two bases" sh -c "
 	make -s -C $TOP setup BASE='$LTS 5.4' 2>&1 | grep -q \"unknown base '5.4' (known: $TREE_BASES)\" &&
 	make -s -C $TOP setup BASE='$LTS $MAIN' KERNEL_SRC=/nonexistent 2>&1 | grep -q 'give one BASE= too'"
 
+# The user's own inputs are checked before anything is installed, built or
+# booted: a PATCHES= or TESTS= that is not there used to give a run without
+# them (PATCHES=) or a build failure in every cell (TESTS=).
+mkdir -p "$T/user-empty" "$T/user-lts/$LTS"
+: >"$T/user-lts/$LTS/0001-x.patch"
+check "make refuses a PATCHES= or TESTS= that is not a directory, and an unknown GUEST_SUITES entry" sh -c "
+	! make -s -C $TOP options BASE=$LTS PATCHES=$T/nonexistent >$T/opt1 2>&1 &&
+	grep -qx 'ptemark: error: PATCHES=$T/nonexistent is not a directory' $T/opt1 &&
+	! make -s -C $TOP options BASE=$LTS TESTS=$T/nonexistent >$T/opt2 2>&1 &&
+	grep -qx 'ptemark: error: TESTS=$T/nonexistent is not a directory' $T/opt2 &&
+	! make -s -C $TOP options BASE=$LTS GUEST_SUITES='regress bogus' >$T/opt3 2>&1 &&
+	grep -q \"ptemark: error: GUEST_SUITES: unknown suite 'bogus' (guest/suites has: .*regress\" $T/opt3"
+check "make warns of a PATCHES= or TESTS= that gives a base nothing, and goes on" sh -c "
+	make -s -C $TOP options BASE='$LTS $MAIN' PATCHES=$T/user-lts TESTS=$T/user-empty >$T/opt4 2>&1 &&
+	grep -qx 'ptemark: warning: PATCHES=$T/user-lts has no \\*.patch for $MAIN' $T/opt4 &&
+	! grep -q 'PATCHES=.* for $LTS' $T/opt4 &&
+	grep -qx 'ptemark: warning: TESTS=$T/user-empty has no \\*.c for $LTS' $T/opt4 &&
+	grep -qx 'ptemark: warning: TESTS=$T/user-empty has no \\*.c for $MAIN' $T/opt4 &&
+	make -s -C $TOP options BASE=$LTS GUEST_SUITES=regress PATCHES=$T/user-lts >$T/opt5 2>&1 && [ ! -s $T/opt5 ]"
+
 check "each base has its own series, expectations and report cells" sh -c "
 	make -s -n -C $TOP ARCHES='x86_64 s390x' BASE='$LTS $MAIN' check >$T/make-check &&
 	grep -q -- '--expect $LTS/x86_64=arch-x86/expect.$LTS --expect $LTS/s390x=arch-s390/expect.$LTS --expect $MAIN/x86_64=arch-x86/expect.$MAIN --expect $MAIN/s390x=arch-s390/expect.$MAIN .* $LTS/x86_64 $LTS/s390x $MAIN/x86_64 $MAIN/s390x\$' $T/make-check &&
