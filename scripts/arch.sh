@@ -77,7 +77,7 @@ for p in $phases; do
 			[ -n "${QEMU_PREPARE:-}" ] && cat "$ARCH_DIR/$QEMU_PREPARE";
 			env | grep -E '^GUEST_[A-Z_]*=.' | sort; } | sha256sum | cut -c1-16)
 		if [ -z "${RERUN:-}" ] && [ "$(cat "$OUT/run.inputs" 2>/dev/null)" = "$run_inputs" ] &&
-			[ -f "$RES/run.meta" ] && grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null; then
+			[ -f "$RES/run.meta" ] && guest_finished "$RES/console.log"; then
 			say "$ARCH_NAME" boot "up to date: results of $(date -r "$RES/console.log" '+%F %T') reused (RERUN=1 boots again)"
 		else
 			rm -f "$OUT/run.inputs"
@@ -86,7 +86,7 @@ for p in $phases; do
 		fi
 		write_meta pass
 		# Results the next run would reuse: the cell is up to date.
-		if [ -f "$OUT/cell.stamp.new" ] && grep -q '^ptemark-init: done' "$RES/console.log" 2>/dev/null; then
+		if [ -f "$OUT/cell.stamp.new" ] && guest_finished "$RES/console.log"; then
 			mv "$OUT/cell.stamp.new" "$OUT/cell.stamp"
 		fi
 		;;

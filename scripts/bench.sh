@@ -164,7 +164,7 @@ bench_guest() {
 		tr -d '\r' | head -n 1 | { read -r k f w && rec guest "$ARCH_NAME" - kernel "$k" &&
 		rec guest "$ARCH_NAME" - uffd_api_features "$f" && rec guest "$ARCH_NAME" - uffd_wp "$w"; }
 	parse_output "$ARCH_NAME" "$log" 4
-	if grep -q '^ptemark-init: done' "$log"; then
+	if guest_finished "$log"; then
 		rec guest "$ARCH_NAME" - status ran
 	elif grep -q 'Kernel panic' "$log"; then
 		rec guest "$ARCH_NAME" - status "error: kernel panic (see $log)"

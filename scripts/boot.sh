@@ -48,7 +48,7 @@ timeout -k 10 "$GUEST_TIMEOUT" $QEMU_SYSTEM -m "$GUEST_MEM" $smp_args \
 	</dev/null >"$LOGF" 2>"$RES/qemu.stderr" &
 qpid=$!
 (
-	until grep -q '^ptemark-init: done' "$LOGF" 2>/dev/null; do
+	until guest_finished "$LOGF"; do
 		sleep 1
 		kill -0 "$qpid" 2>/dev/null || exit 0
 	done
@@ -80,7 +80,7 @@ if [ $timed_out = 1 ]; then
 	say "$ARCH_NAME" boot "TIMEOUT after ${secs}s, QEMU killed"
 elif [ -f "$stopped" ]; then
 	say "$ARCH_NAME" boot "guest finished, did not power off: stopped ${POWEROFF_GRACE}s after its last line (${secs}s)"
-elif grep -q '^ptemark-init: done' "$LOGF"; then
+elif guest_finished "$LOGF"; then
 	say "$ARCH_NAME" boot "guest finished in ${secs}s"
 else
 	say "$ARCH_NAME" boot "guest ended after ${secs}s without finishing (qemu exit $rc, see $LOGF)"

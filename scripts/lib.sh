@@ -78,6 +78,12 @@ user_dir() {
 	fi
 }
 
+# guest_finished LOG: the guest's init reached its end in LOG
+# (guest/PROTOCOL.md: its last line is "ptemark-init: done").
+guest_finished() {
+	grep -q '^ptemark-init: done' "$1" 2>/dev/null
+}
+
 # The suites the guest knows: guest/suites' first column, one a line.
 guest_suites() {
 	sed -n 's/^\([^#[:space:]][^[:space:]]*\).*/\1/p' "$PTEMARK_TOP/guest/suites" | sort -u
