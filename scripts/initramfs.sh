@@ -36,11 +36,7 @@ rm -f "$OUT/initramfs.inputs"
 # The suite list the guest gets: guest/suites, or only GUEST_SUITES' lines.
 suites=$OUT/suites
 if [ -n "${GUEST_SUITES:-}" ]; then
-	known=$(guest_suites)
-	for s in $GUEST_SUITES; do
-		echo "$known" | grep -qxF -- "$s" ||
-			die "GUEST_SUITES: unknown suite '$s' (guest/suites has: $(echo "$known" | tr "\n" " "))"
-	done
+	check_guest_suites
 	awk -v want=" $(echo "$GUEST_SUITES" | tr -s '[:space:]' ' ') " '/^#/ || /^[[:space:]]*$/ || index(want, " " $1 " ")' \
 		"$G/suites" >"$suites"
 else

@@ -84,9 +84,14 @@ guest_finished() {
 	grep -q '^ptemark-init: done' "$1" 2>/dev/null
 }
 
-# The suites the guest knows: guest/suites' first column, one a line.
-guest_suites() {
-	sed -n 's/^\([^#[:space:]][^[:space:]]*\).*/\1/p' "$PTEMARK_TOP/guest/suites" | sort -u
+# check_guest_suites: every name in GUEST_SUITES is a suite the guest
+# knows (guest/suites' first column); dies naming the first that is not.
+check_guest_suites() {
+	_known=$(sed -n 's/^\([^#[:space:]][^[:space:]]*\).*/\1/p' "$PTEMARK_TOP/guest/suites" | sort -u)
+	for _s in ${GUEST_SUITES:-}; do
+		echo "$_known" | grep -qxF -- "$_s" ||
+			die "GUEST_SUITES: unknown suite '$_s' (guest/suites has: $(echo "$_known" | tr '\n' ' '))"
+	done
 }
 
 # Every base, in order: generic/bases/<base>.conf.

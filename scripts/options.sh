@@ -19,11 +19,5 @@ user_input() {
 
 user_input PATCHES "${PATCHES:-}" patch
 user_input TESTS "${TESTS:-}" c
-if [ -n "${GUEST_SUITES:-}" ]; then
-	known=$(guest_suites)
-	for s in $GUEST_SUITES; do
-		echo "$known" | grep -qxF -- "$s" ||
-			die "GUEST_SUITES: unknown suite '$s' (guest/suites has: $(echo "$known" | tr '\n' ' '))"
-	done
-fi
+check_guest_suites
 exit 0
